@@ -1,0 +1,40 @@
+// Composes a queue order and a placement into a policy: walk the queue, place what fits.
+import type { Options, Placement, Policy, QueueOrder, Scheduler } from '../src/policy.js';
+import type { PolicyContext } from '../src/policy.js';
+import type { TaskView } from '../src/model/task.js';
+
+/**
+ * A round visits pending tasks in queue order and asks the placement for a machine for each; a
+ * task with no machine keeps its place and later tasks may still start (greedy list scheduling,
+ * no reservations). Tasks that cannot fit on any machine are skipped in O(D) via the cluster's
+ * max-free index before the placement is asked.
+ */
+export function composedPolicy(
+  name: string,
+  options: Options,
+  makeOrder: (ctx: PolicyContext) => QueueOrder,
+  makePlacement: (ctx: PolicyContext) => Placement,
+): Policy {
+  return {
+    name,
+    options,
+    create(ctx: PolicyContext): Scheduler {
+      const order = makeOrder(ctx);
+      const placement = makePlacement(ctx);
+      const view = ctx.view;
+      return {
+        submitted: (task) => order.add(task),
+        removed: (task) => order.remove(task),
+        schedule(out) {
+          order.visit((task: TaskView) => {
+            if (view.mayFit(task)) {
+              const m = placement.place(task);
+              if (m >= 0) out.place(task, m);
+            }
+            return true;
+          });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,34 @@
+// Shared by best-fit and worst-fit: the dimension a task is sized by, and the option that picks it.
+import type { ClusterView, OptionSpec, Options } from '../src/policy.js';
+import type { TaskView } from '../src/model/task.js';
+
+export const dimensionOption: OptionSpec = {
+  type: 'string',
+  default: 'dominant',
+  description: 'Resource to fit on: "dominant" (the task\'s largest demand relative to the cluster\'s total capacity, ties to the first declared) or a resource name.',
+  values: ['dominant', '<resource name>'],
+};
+
+/** Returns a function giving the dimension to fit `task` on; validates a named resource. */
+export function dimensionChooser(view: ClusterView, options: Options): (task: TaskView) => number {
+  const choice = String(options['dimension'] ?? 'dominant');
+  if (choice !== 'dominant') {
+    const d = view.resources.names.indexOf(choice);
+    if (d < 0) throw new RangeError(`Option "dimension" is ${JSON.stringify(choice)}; expected "dominant" or one of ${view.resources.names.join(', ')}`);
+    return () => d;
+  }
+  const dims = view.resources.names.length;
+  return (task) => {
+    let best = 0;
+    let bestShare = -1;
+    for (let d = 0; d < dims; d++) {
+      const total = view.totalCapacity(d);
+      const share = total > 0 ? (task.demand[d] as number) / total : 0;
+      if (share > bestShare) {
+        bestShare = share;
+        best = d;
+      }
+    }
+    return best;
+  };
+}

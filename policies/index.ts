@@ -1,0 +1,93 @@
+// The policy registry: queue orders, placements and composites, looked up by name.
+import { inputError, show, type Where } from '../src/errors.js';
+import type { OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
+import { bestFit } from './best-fit.js';
+import { composedPolicy } from './compose.js';
+import { fifo } from './fifo.js';
+import { firstFit } from './first-fit.js';
+import { priority } from './priority.js';
+import { random } from './random.js';
+import { worstFit } from './worst-fit.js';
+
+/** Queue orders: who goes next. */
+export const queueOrders = { fifo, priority } as const satisfies Record<string, PartFactory<QueueOrder>>;
+
+/** Placements: where a task goes. */
+export const placements = {
+  'first-fit': firstFit,
+  'best-fit': bestFit,
+  'worst-fit': worstFit,
+  random,
+} as const satisfies Record<string, PartFactory<Placement>>;
+
+export type QueueOrderName = keyof typeof queueOrders;
+export type PlacementName = keyof typeof placements;
+
+/** A registered composite: a whole policy under one name (DRF, Fenzo and Elektron register here). */
+export interface CompositeFactory {
+  readonly description: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  readonly cost: string;
+  create(name: string, options: Options): Policy;
+}
+
+export const composites: Readonly<Record<string, CompositeFactory>> = {};
+
+/** Every valid policy name: each `order+placement` pair, then the composites. */
+export function policyNames(): string[] {
+  const pairs = Object.keys(queueOrders).flatMap((o) => Object.keys(placements).map((p) => `${o}+${p}`));
+  return [...pairs, ...Object.keys(composites)];
+}
+
+/** One row per registered part, for `clustersim policies`. */
+export function describeRegistry(): { kind: string; name: string; description: string; cost: string; options: Readonly<Record<string, OptionSpec>> }[] {
+  return [
+    ...Object.entries(queueOrders).map(([name, f]) => ({ kind: 'queue order', name, ...pick(f) })),
+    ...Object.entries(placements).map(([name, f]) => ({ kind: 'placement', name, ...pick(f) })),
+    ...Object.entries(composites).map(([name, f]) => ({ kind: 'composite', name, ...pick(f) })),
+  ];
+}
+
+function pick(f: { description: string; cost: string; options: Readonly<Record<string, OptionSpec>> }) {
+  return { description: f.description, cost: f.cost, options: f.options };
+}
+
+/**
+ * Resolves `order+placement` or a composite name with options into a policy. Unknown names and
+ * options are input errors that list the valid ones; `where` locates the name in its file.
+ */
+export function resolvePolicy(name: string, options: Readonly<Record<string, unknown>> = {}, where: Where = {}): Policy {
+  const composite = composites[name];
+  if (composite !== undefined) return composite.create(name, checkOptions(name, options, [composite.options], where));
+  const [orderName, placementName, extra] = name.split('+');
+  const order = orderName !== undefined ? (queueOrders as Record<string, PartFactory<QueueOrder>>)[orderName] : undefined;
+  const placement = placementName !== undefined ? (placements as Record<string, PartFactory<Placement>>)[placementName] : undefined;
+  if (order === undefined || placement === undefined || extra !== undefined) {
+    throw inputError(RangeError, `Unknown policy ${show(name)}; expected order+placement with order one of ${Object.keys(queueOrders).join(', ')} and placement one of ${Object.keys(placements).join(', ')}${Object.keys(composites).length ? `, or one of ${Object.keys(composites).join(', ')}` : ''}`, where);
+  }
+  const resolved = checkOptions(name, options, [order.options, placement.options], where);
+  return composedPolicy(name, resolved, (ctx) => order.create(ctx, resolved), (ctx) => placement.create(ctx, resolved));
+}
+
+/** Validates options against the parts' specs and fills in defaults. */
+function checkOptions(name: string, given: Readonly<Record<string, unknown>>, specs: readonly Readonly<Record<string, OptionSpec>>[], where: Where): Options {
+  const all: Record<string, OptionSpec> = Object.assign({}, ...specs);
+  const out: Record<string, string | number | boolean> = {};
+  for (const key of Object.keys(given).sort()) {
+    const spec = all[key];
+    const value = given[key];
+    const at = { ...where, field: where.field !== undefined ? `${where.field}.${key}` : key };
+    if (spec === undefined) {
+      const valid = Object.keys(all);
+      throw inputError(RangeError, `Policy ${show(name)} has no option ${show(key)}; ${valid.length ? `its options are ${valid.join(', ')}` : 'it takes no options'}`, at);
+    }
+    const ok =
+      spec.type === 'string' ? typeof value === 'string' :
+      spec.type === 'boolean' ? typeof value === 'boolean' :
+      typeof value === 'number' && Number.isFinite(value) && (spec.type !== 'integer' || Number.isInteger(value)) && (spec.min === undefined || value >= spec.min);
+    if (!ok) throw inputError(TypeError, `Option ${show(key)} of policy ${show(name)} must be ${spec.type === 'integer' ? 'an integer' : `a ${spec.type}`}${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}, got ${show(value)}`, at);
+    out[key] = value as string | number | boolean;
+  }
+  for (const [key, spec] of Object.entries(all)) if (!(key in out)) out[key] = spec.default;
+  return out;
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// The clustersim command line: run experiments, simulate one run, list policies. Exit 0 ok, 2 bad input, 1 otherwise.
+import { resolve } from 'node:path';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { describeRegistry, resolvePolicy } from '../../policies/index.js';
+import { isInputError, inputError, show } from '../errors.js';
+import { loadExperiment } from '../experiment/config.js';
+import { runToDirectory } from '../experiment/run.js';
+import { comparisonRows, formatComparison, planExperiment, runExperiment } from '../experiment/runner.js';
+import { loadClusterSpec } from '../model/cluster-spec.js';
+import { progressPrinter } from './progress.js';
+
+const EXIT_INPUT = 2;
+
+async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  await yargs(argv)
+    .scriptName('clustersim')
+    .usage('$0 <command> [options]\n\nA deterministic discrete-event simulator of cluster scheduling.')
+    .command(
+      'run [experiment]',
+      'Run an experiment file: every policy × seed, results under <out>/<name>/<run>/',
+      (y) =>
+        y
+          .positional('experiment', { type: 'string', default: 'experiments/default.yaml', describe: 'Experiment file (YAML or JSON)' })
+          .option('out', { type: 'string', default: 'results', describe: 'Results root folder' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'No progress lines' }),
+      async (args) => {
+        const config = loadExperiment(args.experiment);
+        const runs = planExperiment(config);
+        const resultsDir = resolve(args.out, config.name);
+        const progress = args.quiet ? undefined : progressPrinter();
+        const outcomes = await runExperiment(runs, resultsDir, progress);
+        progress?.end();
+        process.stdout.write(`\n${config.name}: ${runs.length} runs, results in ${resultsDir}\n\n${formatComparison(comparisonRows(outcomes))}\n`);
+      },
+    )
+    .command(
+      'simulate',
+      'Simulate one run without an experiment file',
+      (y) =>
+        y
+          .option('cluster', { type: 'string', demandOption: true, describe: 'Cluster spec file (YAML or JSON)' })
+          .option('trace', { type: 'string', demandOption: true, describe: 'Trace file in the native CSV format' })
+          .option('policy', { type: 'string', demandOption: true, describe: 'Policy name, e.g. fifo+best-fit (see `clustersim policies`)' })
+          .option('policy-options', { type: 'string', default: '{}', describe: 'Policy options as a JSON object' })
+          .option('seed', { type: 'number', default: 1, describe: 'Run seed (an integer)' })
+          .option('sample-interval', { type: 'number', default: 60, describe: 'Seconds between samples in timeseries.arrow' })
+          .option('horizon', { type: 'number', describe: 'Stop after this many simulated seconds' })
+          .option('out', { type: 'string', demandOption: true, describe: 'Run folder to create (replaced if it exists)' }),
+      async (args) => {
+        let options: unknown;
+        try {
+          options = JSON.parse(args['policy-options']);
+        } catch {
+          throw inputError(SyntaxError, `--policy-options is not valid JSON: ${show(args['policy-options'])}`);
+        }
+        if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+          throw inputError(TypeError, `--policy-options must be a JSON object, got ${show(args['policy-options'])}`);
+        }
+        if (!Number.isInteger(args.seed) || args.seed < 0) throw inputError(RangeError, `--seed must be a non-negative integer, got ${show(args.seed)}`);
+        if (!(args['sample-interval'] > 0)) throw inputError(RangeError, `--sample-interval must be a positive number of seconds, got ${show(args['sample-interval'])}`);
+        if (args.horizon !== undefined && !(args.horizon > 0)) throw inputError(RangeError, `--horizon must be a positive number of seconds, got ${show(args.horizon)}`);
+        const policy = resolvePolicy(args.policy, options as Record<string, unknown>, { field: '--policy-options' });
+        const clusterFile = resolve(args.cluster);
+        const outcome = await runToDirectory(
+          {
+            id: args.policy,
+            experiment: 'simulate',
+            clusterFile,
+            cluster: loadClusterSpec(clusterFile),
+            traceFile: resolve(args.trace),
+            policy,
+            seed: args.seed,
+            sampleInterval: args['sample-interval'],
+            horizon: args.horizon,
+          },
+          resolve(args.out),
+        );
+        process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\nresults in ${outcome.dir}\n`);
+      },
+    )
+    .command(
+      'policies',
+      'List the registered queue orders, placements and composites with their options',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of text' }),
+      (args) => {
+        const registry = describeRegistry();
+        if (args.json) {
+          process.stdout.write(`${JSON.stringify(registry, null, 2)}\n`);
+          return;
+        }
+        const lines = ['A policy is order+placement (e.g. fifo+best-fit) or a composite name.', ''];
+        for (const part of registry) {
+          lines.push(`${part.kind} ${part.name}: ${part.description}`, `    cost: ${part.cost}`);
+          for (const [name, spec] of Object.entries(part.options)) {
+            lines.push(`    option ${name} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
+          }
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      },
+    )
+    .demandCommand(1, 'Name a command: run, simulate or policies.')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error, y) => {
+      if (error !== undefined && error !== null) throw error;
+      void y;
+      process.stderr.write(`clustersim: ${message}\nRun "clustersim --help" for usage.\n`);
+      exitCode = EXIT_INPUT;
+    })
+    .parseAsync();
+  return exitCode;
+}
+
+main(hideBin(process.argv)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (isInputError(error)) {
+      process.stderr.write(`clustersim: ${(error as Error).message}\n`);
+      process.exitCode = EXIT_INPUT;
+    } else {
+      process.stderr.write(`clustersim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    }
+  },
+);

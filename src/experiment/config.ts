@@ -1,0 +1,77 @@
+// Experiment files: what to run (cluster, trace, policies with options, seeds, sampling), validated.
+import { dirname, resolve } from 'node:path';
+import { ConfigDocument, type FieldReader } from '../document.js';
+import { show, type Where } from '../errors.js';
+
+/** One policy entry of an experiment: a registry name, its options, and the label runs are named by. */
+export interface PolicyEntry {
+  readonly name: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly label: string;
+  /** Where the entry is written, for errors found when the policy is resolved. */
+  readonly where: Where;
+}
+
+export interface ExperimentConfig {
+  readonly file: string;
+  readonly name: string;
+  /** Absolute paths, resolved against the experiment file's folder. */
+  readonly cluster: string;
+  readonly trace: string;
+  readonly policies: readonly PolicyEntry[];
+  readonly seeds: readonly number[];
+  /** Seconds between samples in timeseries.arrow. */
+  readonly sampleInterval: number;
+  /** Seconds after which runs stop, if set. */
+  readonly horizon: number | undefined;
+}
+
+const FIELDS = ['name', 'description', 'cluster', 'trace', 'policies', 'seeds', 'sample_interval', 'horizon'];
+const LABEL = /^[A-Za-z0-9_.+\-]+$/;
+
+/** Loads and validates an experiment file; problems name the file, line and field. */
+export function loadExperiment(file: string): ExperimentConfig {
+  return readExperiment(ConfigDocument.load(file).reader());
+}
+
+export function readExperiment(r: FieldReader): ExperimentConfig {
+  r.object([], FIELDS);
+  const base = dirname(resolve(r.doc.file));
+  const name = r.string(['name']);
+  if (!LABEL.test(name)) r.fail(RangeError, ['name'], `${show(name)} may hold letters, digits, "_", ".", "+" and "-" only (it names the results folder)`);
+  if (r.get(['description']) !== undefined) r.string(['description']);
+  const policies = r.array(['policies']).map((_, i): PolicyEntry => {
+    const at = ['policies', i];
+    const where = r.doc.where(at);
+    if (typeof r.get(at) === 'string') return { name: r.string(at), options: {}, label: r.string(at), where };
+    r.object(at, ['name', 'options', 'label']);
+    const policyName = r.string([...at, 'name']);
+    const options = r.optionalObject([...at, 'options']) ?? {};
+    const label = r.optionalString([...at, 'label']) ?? policyName;
+    if (!LABEL.test(label)) r.fail(RangeError, [...at, 'label'], `${show(label)} may hold letters, digits, "_", ".", "+" and "-" only (it names run folders)`);
+    return { name: policyName, options, label, where: r.doc.where([...at, 'options']) };
+  });
+  if (policies.length === 0) r.fail(RangeError, ['policies'], 'list at least one policy');
+  policies.forEach((p, i) => {
+    if (policies.findIndex((q) => q.label === p.label) !== i) {
+      r.fail(RangeError, ['policies', i], `two entries are labelled ${show(p.label)}; give one a distinct "label"`);
+    }
+  });
+  const seeds = r.array(['seeds']).map((_, i) => r.integer(['seeds', i], 0, 2 ** 32 - 1));
+  if (seeds.length === 0) r.fail(RangeError, ['seeds'], 'list at least one seed');
+  seeds.forEach((s, i) => {
+    if (seeds.indexOf(s) !== i) r.fail(RangeError, ['seeds', i], `seed ${s} is listed twice`);
+  });
+  const sampleInterval = r.get(['sample_interval']) === undefined ? 60 : r.number(['sample_interval'], 0, Infinity, true);
+  const horizon = r.get(['horizon']) === undefined ? undefined : r.number(['horizon'], 0, Infinity, true);
+  return {
+    file: r.doc.file,
+    name,
+    cluster: resolve(base, r.string(['cluster'])),
+    trace: resolve(base, r.string(['trace'])),
+    policies,
+    seeds,
+    sampleInterval,
+    horizon,
+  };
+}

@@ -1,0 +1,148 @@
+// Runs one simulation into a results directory: Arrow files, summary.json and manifest.json.
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { secondsToMicros } from '../engine/time.js';
+import type { ClusterSpec } from '../model/cluster-spec.js';
+import { RunRecorder } from '../metrics/recorder.js';
+import type { Summary } from '../metrics/summary.js';
+import type { Policy } from '../policy.js';
+import { nativeTrace } from '../traces/native.js';
+import { PendingDir } from './run-dir.js';
+import { Simulation } from './simulation.js';
+
+/** Everything that defines one run. */
+export interface RunPlan {
+  readonly id: string;
+  readonly experiment: string;
+  readonly clusterFile: string;
+  readonly cluster: ClusterSpec;
+  readonly traceFile: string;
+  readonly policy: Policy;
+  readonly seed: number;
+  /** Seconds. */
+  readonly sampleInterval: number;
+  readonly horizon?: number | undefined;
+}
+
+export interface RunOutcome {
+  readonly id: string;
+  readonly dir: string;
+  readonly summary: Summary;
+  readonly wallSeconds: number;
+}
+
+/** Runs `plan` into `<outDir>` atomically; on any failure nothing is left behind. */
+export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?: (fraction: number | null) => void): Promise<RunOutcome> {
+  const dir = new PendingDir(outDir);
+  const recorder = new RunRecorder(dir.path, plan.cluster.resources);
+  const started = process.hrtime.bigint();
+  const startedAt = new Date().toISOString();
+  const trace = nativeTrace(plan.traceFile, plan.cluster.resources);
+  try {
+    const sim = new Simulation(
+      {
+        cluster: plan.cluster,
+        trace,
+        policy: plan.policy,
+        seed: plan.seed,
+        sampleInterval: secondsToMicros(plan.sampleInterval),
+        horizon: plan.horizon === undefined ? undefined : secondsToMicros(plan.horizon),
+      },
+      recorder,
+    );
+    await sim.run(() => onProgress?.(trace.progress()));
+    const summary = recorder.finish(sim);
+    const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const config = runConfig(plan);
+    dir.writeJson('summary.json', summary);
+    dir.writeJson('manifest.json', {
+      clustersim: packageVersion(),
+      run: plan.id,
+      experiment: plan.experiment,
+      seed: plan.seed,
+      config,
+      config_hash: await configHash(config, plan),
+      git_commit: gitCommit(),
+      node: process.version,
+      started_at: startedAt,
+      wall_time_s: wallSeconds,
+      events: sim.engine.processed,
+      events_per_s: sim.engine.processed / wallSeconds,
+      tasks_per_s: (summary['tasks'] ?? 0) / wallSeconds,
+    });
+    dir.commit();
+    return { id: plan.id, dir: outDir, summary, wallSeconds };
+  } catch (error) {
+    recorder.abort();
+    dir.discard();
+    throw error;
+  }
+}
+
+/** The run's defining configuration, as recorded in the manifest and hashed. */
+function runConfig(plan: RunPlan) {
+  return {
+    cluster: plan.clusterFile,
+    trace: plan.traceFile,
+    policy: plan.policy.name,
+    options: plan.policy.options,
+    seed: plan.seed,
+    sample_interval_s: plan.sampleInterval,
+    horizon_s: plan.horizon ?? null,
+  };
+}
+
+const fileHashes = new Map<string, Promise<string>>();
+
+function hashFile(path: string): Promise<string> {
+  let hash = fileHashes.get(path);
+  if (hash === undefined) {
+    hash = new Promise((resolve, reject) => {
+      const h = createHash('sha256');
+      createReadStream(path)
+        .on('data', (chunk) => h.update(chunk))
+        .on('error', reject)
+        .on('end', () => resolve(h.digest('hex')));
+    });
+    fileHashes.set(path, hash);
+  }
+  return hash;
+}
+
+/** sha256 over the run config (without file paths) and the contents of the cluster and trace files. */
+async function configHash(config: ReturnType<typeof runConfig>, plan: RunPlan): Promise<string> {
+  const h = createHash('sha256');
+  h.update(JSON.stringify({ ...config, cluster: undefined, trace: undefined }));
+  h.update(await hashFile(plan.clusterFile));
+  h.update(await hashFile(plan.traceFile));
+  return h.digest('hex');
+}
+
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function packageVersion(): string {
+  for (const candidate of [join(packageRoot, 'package.json'), join(packageRoot, '..', 'package.json')]) {
+    try {
+      return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version;
+    } catch {
+      // try the next location: sources run from src/, builds from dist/src/
+    }
+  }
+  return 'unknown';
+}
+
+let commit: string | null | undefined;
+
+function gitCommit(): string | null {
+  if (commit === undefined) {
+    try {
+      commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    } catch {
+      commit = null;
+    }
+  }
+  return commit;
+}

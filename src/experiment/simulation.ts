@@ -1,0 +1,251 @@
+// One run: a cluster, a streamed trace and a policy on the event engine, feeding the metric sinks.
+import { Engine, type EngineEvent } from '../engine/engine.js';
+import type { Micros } from '../engine/time.js';
+import { inputError, show } from '../errors.js';
+import { Cluster } from '../model/cluster.js';
+import type { ClusterSpec } from '../model/cluster-spec.js';
+import { satisfies } from '../model/constraints.js';
+import { makeTask, type Task, type TaskSpec, type TaskView } from '../model/task.js';
+import { LiveClusterView } from '../model/view.js';
+import { UsageLedger } from '../metrics/usage.js';
+import type { Decisions, Policy, Scheduler } from '../policy.js';
+import { randomStream } from '../random.js';
+import type { TraceSource } from '../traces/source.js';
+
+/** Event kinds of the simulation; their ranks order same-time events. */
+export const EventKind = { Finish: 0, Arrive: 1, Round: 2 } as const;
+export type EventKind = (typeof EventKind)[keyof typeof EventKind];
+/** Finishes before arrivals before the scheduling round (machine changes will rank first). */
+const RANKS: readonly number[] = [1, 2, 3];
+
+export interface RunInput {
+  readonly cluster: ClusterSpec;
+  readonly trace: TraceSource;
+  readonly policy: Policy;
+  readonly seed: number;
+  /** Time between samples of the cluster state. */
+  readonly sampleInterval: Micros;
+  /** Stop here even if work remains; tasks still running or waiting are reported as such. */
+  readonly horizon?: Micros | undefined;
+}
+
+/** What the simulation reports to, as things happen. */
+export interface RunObserver {
+  /** A task attempt reached its final state for this run (terminal, or still running/waiting at the end). */
+  taskEnded(task: Task, sim: Simulation): void;
+  /** The cluster state at `time` (after every event of that instant). */
+  sample(time: Micros, sim: Simulation): void;
+  /** Called after every event, for checks in tests; keep it absent in real runs. */
+  afterEvent?(sim: Simulation): void;
+}
+
+/** Thrown when a policy emits an invalid decision: a bug in that policy. */
+export class PolicyError extends Error {
+  override readonly name = 'PolicyError';
+}
+
+export class Simulation {
+  readonly engine = new Engine<EventKind>(RANKS);
+  readonly cluster: Cluster;
+  readonly ledger: UsageLedger;
+  readonly view: LiveClusterView;
+  readonly scheduler: Scheduler;
+  pending = 0;
+  running = 0;
+  /** Time of the first submission (accounting starts here), or -1 before any. */
+  firstSubmit: Micros = -1;
+  /** Time the run ended. */
+  end: Micros = 0;
+  private admitted = 0;
+  private readonly live: (Task | undefined)[] = [];
+  private readonly freeSlots: number[] = [];
+  private buffer: readonly TaskSpec[] = [];
+  private next = 0;
+  private needRefill = false;
+  private traceDone = false;
+  private roundScheduled = false;
+  private nextSample = Infinity;
+  private readonly handler = (event: EngineEvent<EventKind>): void => this.handle(event);
+  private readonly decisions: Decisions = { place: (task, m) => this.place(task, m) };
+
+  constructor(private readonly input: RunInput, private readonly observer: RunObserver) {
+    this.cluster = new Cluster(input.cluster);
+    this.ledger = new UsageLedger(this.cluster, 0);
+    this.view = new LiveClusterView(this.cluster, () => this.engine.now);
+    this.scheduler = input.policy.create({ view: this.view, random: (name) => randomStream(input.seed, name) });
+  }
+
+  get now(): Micros {
+    return this.engine.now;
+  }
+
+  /** Runs to the end of the trace and of all work (or to the horizon). */
+  async run(onProgress?: (sim: Simulation) => void): Promise<void> {
+    const chunks = this.input.trace.chunks()[Symbol.asyncIterator]();
+    const horizon = this.input.horizon ?? Infinity;
+    this.needRefill = true;
+    for (;;) {
+      if (this.needRefill) {
+        this.needRefill = false;
+        const result = await chunks.next();
+        if (result.done === true) {
+          this.traceDone = true;
+        } else {
+          this.buffer = result.value;
+          this.next = 0;
+          this.scheduleNextArrival();
+        }
+        onProgress?.(this);
+      }
+      const t = this.engine.peekTime();
+      if (t === undefined || t > horizon) break;
+      while (this.nextSample < t) this.takeSample();
+      this.engine.step(this.handler);
+      this.observer.afterEvent?.(this);
+      if (this.needRefill) continue;
+    }
+    const leftover = this.engine.peekTime() !== undefined || !this.traceDone;
+    this.end = leftover && horizon !== Infinity ? horizon : this.engine.now;
+    if (this.end > this.engine.now) this.engine.advanceTo(this.end);
+    while (this.nextSample <= this.end) this.takeSample();
+    this.ledger.finish(this.end);
+    const remaining = this.live.filter((t): t is Task => t !== undefined).sort((a, b) => a.uid - b.uid);
+    for (const task of remaining) this.observer.taskEnded(task, this);
+    await chunks.return?.();
+  }
+
+  /** True if `task` is live and waiting, i.e. a valid target for a placement. */
+  isPending(task: TaskView): boolean {
+    const slot = (task as Task).slot;
+    return task.state === 'waiting' && slot >= 0 && this.live[slot] === task;
+  }
+
+  private handle(event: EngineEvent<EventKind>): void {
+    switch (event.kind) {
+      case EventKind.Finish:
+        return this.finish(event.a);
+      case EventKind.Arrive:
+        return this.arrive();
+      case EventKind.Round:
+        this.roundScheduled = false;
+        return this.scheduler.schedule(this.decisions);
+      default:
+        return assertNever(event.kind);
+    }
+  }
+
+  private scheduleNextArrival(): void {
+    const spec = this.buffer[this.next];
+    if (spec === undefined) {
+      if (!this.traceDone) this.needRefill = true;
+      return;
+    }
+    if (spec.submit < this.engine.now) {
+      throw inputError(RangeError, `Task ${show(spec.id)} is submitted at ${spec.submit / 1e6} s, before the previous task (${this.engine.now / 1e6} s): traces must be in submit order`, { file: this.input.trace.name });
+    }
+    this.engine.schedule(spec.submit, EventKind.Arrive);
+  }
+
+  private arrive(): void {
+    const spec = this.buffer[this.next++] as TaskSpec;
+    const task = makeTask(spec, this.admitted++);
+    if (this.firstSubmit < 0) {
+      this.firstSubmit = spec.submit;
+      this.ledger.restart(spec.submit);
+      this.nextSample = spec.submit;
+    }
+    if (!this.canEverRun(task)) {
+      task.state = 'unschedulable';
+      this.observer.taskEnded(task, this);
+    } else {
+      task.tenantIndex = this.ledger.tenant(task.tenant);
+      this.track(task);
+      this.pending++;
+      this.scheduler.submitted(task);
+      this.requestRound();
+    }
+    this.scheduleNextArrival();
+  }
+
+  private place(view: TaskView, m: number): void {
+    const task = view as Task;
+    const policy = this.input.policy.name;
+    if (!this.isPending(task)) {
+      throw new PolicyError(`Policy ${policy} at ${this.now / 1e6} s placed task ${show(task.id)} which is not pending (state ${task.state})`);
+    }
+    if (!Number.isInteger(m) || m < 0 || m >= this.cluster.size) {
+      throw new PolicyError(`Policy ${policy} at ${this.now / 1e6} s placed task ${show(task.id)} on unknown machine slot ${m}`);
+    }
+    if (!this.cluster.fits(m, task.demand, task.constraints)) {
+      const why = this.cluster.up[m] !== 1 ? 'which is down' : !this.cluster.hasRoom(m, task.demand) ? 'which lacks room' : 'whose attributes violate its constraints';
+      throw new PolicyError(`Policy ${policy} at ${this.now / 1e6} s placed task ${show(task.id)} on machine ${this.cluster.ids[m]} ${why}`);
+    }
+    const now = this.now;
+    this.ledger.touch(m, now);
+    this.cluster.allocate(m, task.demand);
+    this.ledger.countStart(m);
+    this.ledger.tenantChange(task.tenantIndex, task.demand, 1, now);
+    task.state = 'running';
+    task.machine = m;
+    task.start = now;
+    this.pending--;
+    this.running++;
+    this.scheduler.removed(task);
+    if (task.duration !== null) {
+      const runTime = Math.round(task.duration / (this.cluster.speed[m] as number));
+      this.engine.schedule(now + runTime, EventKind.Finish, task.slot);
+    }
+  }
+
+  private finish(slot: number): void {
+    const task = this.live[slot] as Task;
+    const m = task.machine;
+    const now = this.now;
+    this.ledger.touch(m, now);
+    this.cluster.release(m, task.demand);
+    this.ledger.tenantChange(task.tenantIndex, task.demand, -1, now);
+    task.state = 'finished';
+    task.end = now;
+    this.running--;
+    this.untrack(task, slot);
+    this.observer.taskEnded(task, this);
+    if (this.pending > 0) this.requestRound();
+  }
+
+  private requestRound(): void {
+    if (this.roundScheduled) return;
+    this.roundScheduled = true;
+    this.engine.schedule(this.now, EventKind.Round);
+  }
+
+  private takeSample(): void {
+    this.observer.sample(this.nextSample, this);
+    this.nextSample += this.input.sampleInterval;
+  }
+
+  /** A task can ever run if some machine group has the capacity and the attributes it needs. */
+  private canEverRun(task: Task): boolean {
+    const dims = this.cluster.dims;
+    return this.input.cluster.groups.some((g) => {
+      if (g.ids.length === 0) return false;
+      for (let d = 0; d < dims; d++) if ((task.demand[d] as number) > (g.capacity[d] as number)) return false;
+      return satisfies(g.attributes, task.constraints);
+    });
+  }
+
+  private track(task: Task): void {
+    const slot = this.freeSlots.pop() ?? this.live.length;
+    this.live[slot] = task;
+    task.slot = slot;
+  }
+
+  private untrack(task: Task, slot: number): void {
+    this.live[slot] = undefined;
+    task.slot = -1;
+    this.freeSlots.push(slot);
+  }
+}
+
+function assertNever(kind: never): never {
+  throw new Error(`Unhandled event kind ${String(kind)}`);
+}

@@ -1,0 +1,200 @@
+// A streaming Arrow IPC file writer with a fixed schema, filled column by column without per-row objects.
+import { closeSync, openSync, writevSync } from 'node:fs';
+import {
+  AsyncByteQueue, Field, Float64, Int32, Int64, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, makeData,
+  type Data, type DataType,
+} from 'apache-arrow';
+
+export type ColumnType = 'utf8' | 'float64' | 'int32' | 'int64';
+
+/** One column of a table: its name, Arrow type and whether it may hold nulls. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly nullable?: boolean;
+}
+
+/** An Arrow byte sink that writes straight to a file descriptor, so memory stays bounded. */
+class FileSink extends AsyncByteQueue {
+  private chunks: Uint8Array[] = [];
+  private bytes = 0;
+
+  constructor(private readonly fd: number) {
+    super();
+  }
+
+  override write(value: Uint8Array): void {
+    if (value.byteLength === 0) return;
+    this.chunks.push(value);
+    this.bytes += value.byteLength;
+    if (this.bytes >= 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (this.chunks.length > 0) writevSync(this.fd, this.chunks);
+    this.chunks = [];
+    this.bytes = 0;
+  }
+}
+
+function arrowType(type: ColumnType): DataType {
+  switch (type) {
+    case 'utf8':
+      return new Utf8();
+    case 'float64':
+      return new Float64();
+    case 'int32':
+      return new Int32();
+    case 'int64':
+      return new Int64();
+  }
+}
+
+class Column {
+  readonly validity: Uint8Array;
+  values: Float64Array | Int32Array | BigInt64Array | null;
+  offsets: Int32Array | null = null;
+  text: Buffer | null = null;
+  textBytes = 0;
+  nulls = 0;
+
+  constructor(readonly spec: ColumnSpec, rows: number) {
+    this.validity = new Uint8Array((rows + 7) >> 3);
+    this.values = spec.type === 'float64' ? new Float64Array(rows) : spec.type === 'int32' ? new Int32Array(rows) : spec.type === 'int64' ? new BigInt64Array(rows) : null;
+    if (spec.type === 'utf8') {
+      this.offsets = new Int32Array(rows + 1);
+      this.text = Buffer.allocUnsafe(rows * 16);
+    }
+  }
+
+  setValid(row: number): void {
+    this.validity[row >> 3] = (this.validity[row >> 3] as number) | (1 << (row & 7));
+  }
+
+  reset(): void {
+    this.validity.fill(0);
+    this.textBytes = 0;
+    this.nulls = 0;
+  }
+
+  data(type: DataType, length: number): Data {
+    const nullBitmap = this.spec.nullable ? this.validity.slice(0, (length + 7) >> 3) : undefined;
+    const nullCount = this.spec.nullable ? this.nulls : 0;
+    if (this.offsets !== null && this.text !== null) {
+      return makeData({
+        type: type as Utf8, length, nullCount, nullBitmap,
+        valueOffsets: this.offsets.slice(0, length + 1), data: Uint8Array.prototype.slice.call(this.text, 0, this.textBytes),
+      });
+    }
+    const values = (this.values as Float64Array).slice(0, length);
+    return makeData({ type: type as Float64, length, nullCount, nullBitmap, data: values });
+  }
+}
+
+/**
+ * Writes one Arrow IPC file (the random-access "file" format, which pandas, polars and DuckDB
+ * read directly). Rows are set column by column with the typed setters, closed with
+ * {@link endRow}, and written out in record batches of `batchRows` rows.
+ */
+export class ArrowTableWriter {
+  readonly schema: Schema;
+  private readonly columns: Column[];
+  private readonly writer: RecordBatchFileWriter;
+  private readonly sink: FileSink;
+  private readonly fd: number;
+  private row = 0;
+  private total = 0;
+
+  constructor(path: string, specs: readonly ColumnSpec[], private readonly batchRows = 65_536) {
+    this.schema = new Schema(specs.map((s) => new Field(s.name, arrowType(s.type), s.nullable ?? false)));
+    this.columns = specs.map((s) => new Column(s, batchRows));
+    this.fd = openSync(path, 'w');
+    this.sink = new FileSink(this.fd);
+    this.writer = new RecordBatchFileWriter();
+    this.writer.reset(this.sink, this.schema);
+  }
+
+  /** Rows written so far, including the current batch. */
+  get rows(): number {
+    return this.total + this.row;
+  }
+
+  /** The column index of `name`; throws if the schema has no such column. */
+  column(name: string): number {
+    const i = this.columns.findIndex((c) => c.spec.name === name);
+    if (i < 0) throw new RangeError(`No column ${JSON.stringify(name)}`);
+    return i;
+  }
+
+  float(col: number, value: number): void {
+    const c = this.columns[col] as Column;
+    (c.values as Float64Array)[this.row] = value;
+    c.setValid(this.row);
+  }
+
+  int(col: number, value: number): void {
+    const c = this.columns[col] as Column;
+    if (c.spec.type === 'int64') (c.values as BigInt64Array)[this.row] = BigInt(value);
+    else (c.values as Int32Array)[this.row] = value;
+    c.setValid(this.row);
+  }
+
+  string(col: number, value: string): void {
+    const c = this.columns[col] as Column;
+    let text = c.text as Buffer;
+    const need = c.textBytes + 3 * value.length;
+    if (need > text.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * text.length));
+      text.copy(bigger, 0, 0, c.textBytes);
+      c.text = text = bigger;
+    }
+    c.textBytes += text.write(value, c.textBytes, 'utf8');
+    (c.offsets as Int32Array)[this.row + 1] = c.textBytes;
+    c.setValid(this.row);
+  }
+
+  /** Leaves the column's value in this row null (the column must be nullable). */
+  null(col: number): void {
+    const c = this.columns[col] as Column;
+    c.nulls++;
+    if (c.values !== null) {
+      if (c.values instanceof BigInt64Array) c.values[this.row] = 0n;
+      else c.values[this.row] = 0;
+    } else {
+      (c.offsets as Int32Array)[this.row + 1] = c.textBytes;
+    }
+  }
+
+  /** Finishes the current row; every column must have been set or nulled. */
+  endRow(): void {
+    if (++this.row === this.batchRows) this.flushBatch();
+  }
+
+  /** Writes what is buffered and the file footer, and closes the file. */
+  close(): void {
+    if (this.row > 0 || this.total === 0) this.flushBatch();
+    this.writer.finish();
+    this.sink.flush();
+    closeSync(this.fd);
+  }
+
+  /** Closes the file without finishing it (after an error); the caller removes it. */
+  abort(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+  }
+
+  private flushBatch(): void {
+    const length = this.row;
+    const children = this.columns.map((c, i) => c.data((this.schema.fields[i] as Field).type, length));
+    const struct = makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children });
+    this.writer.write(new RecordBatch(this.schema, struct));
+    this.sink.flush();
+    for (const c of this.columns) c.reset();
+    this.total += length;
+    this.row = 0;
+  }
+}

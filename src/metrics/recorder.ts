@@ -1,0 +1,108 @@
+// Streams a run's tasks, samples and machines into Arrow files and builds its summary.
+import { join } from 'node:path';
+import { microsToSeconds, type Micros } from '../engine/time.js';
+import type { RunObserver, Simulation } from '../experiment/simulation.js';
+import type { ResourceSpace } from '../model/resources.js';
+import type { Task } from '../model/task.js';
+import { ArrowTableWriter } from './arrow-table.js';
+import { machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
+import { SummaryBuilder, taskTimes, type Summary } from './summary.js';
+
+/** Writes tasks.arrow and timeseries.arrow as the run goes, machines.arrow at the end. */
+export class RunRecorder implements RunObserver {
+  private readonly tasks: ArrowTableWriter;
+  private readonly series: ArrowTableWriter;
+  private readonly summary = new SummaryBuilder();
+  private readonly dims: number;
+  private readonly demandCol: number;
+  private readonly allocatedCol: number;
+
+  constructor(private readonly dir: string, private readonly resources: ResourceSpace) {
+    this.dims = resources.names.length;
+    this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
+    this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources), 4096);
+    this.demandCol = this.tasks.column(`demand_${resources.names[0]}`);
+    this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
+  }
+
+  taskEnded(task: Task, sim: Simulation): void {
+    this.summary.taskEnded(task);
+    const w = this.tasks;
+    w.string(0, task.id);
+    w.string(1, task.job);
+    w.string(2, task.tenant);
+    w.int(3, task.attempt);
+    w.string(4, task.state);
+    w.string(5, task.kind);
+    w.int(6, task.priority);
+    if (task.machine >= 0) w.string(7, sim.cluster.ids[task.machine] as string);
+    else w.null(7);
+    w.float(8, microsToSeconds(task.submit));
+    if (task.start >= 0) w.float(9, microsToSeconds(task.start));
+    else w.null(9);
+    if (task.end >= 0) w.float(10, microsToSeconds(task.end));
+    else w.null(10);
+    const times = taskTimes(task);
+    optional(w, 11, times.wait);
+    optional(w, 12, times.run);
+    optional(w, 13, times.slowdown);
+    optional(w, 14, times.bounded);
+    for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, task.demand[d] as number);
+    w.endRow();
+  }
+
+  sample(time: Micros, sim: Simulation): void {
+    const w = this.series;
+    const c = sim.cluster;
+    w.float(0, microsToSeconds(time));
+    w.int(1, c.machinesUp);
+    w.int(2, sim.running);
+    w.int(3, sim.pending);
+    for (let d = 0; d < this.dims; d++) {
+      const allocated = c.allocated[d] as number;
+      const total = c.totalCapacity[d] as number;
+      w.int(this.allocatedCol + d, allocated);
+      optional(w, this.allocatedCol + this.dims + d, total > 0 ? allocated / total : null);
+    }
+    w.endRow();
+  }
+
+  /** Writes machines.arrow, closes every file and returns the summary. */
+  finish(sim: Simulation): Summary {
+    this.tasks.close();
+    this.series.close();
+    const c = sim.cluster;
+    const ledger = sim.ledger;
+    const w = new ArrowTableWriter(join(this.dir, 'machines.arrow'), machineColumns(this.resources));
+    const capCol = 3;
+    const utilCol = capCol + this.dims + 3;
+    for (let m = 0; m < c.size; m++) {
+      w.string(0, c.ids[m] as string);
+      w.string(1, (c.spec.groups[c.groupOf[m] as number] as { name: string }).name);
+      w.float(2, c.speed[m] as number);
+      const up = ledger.upTime[m] as number;
+      for (let d = 0; d < this.dims; d++) {
+        const cap = c.capacity[m * this.dims + d] as number;
+        w.int(capCol + d, cap);
+        optional(w, utilCol + d, cap > 0 && up > 0 ? (ledger.allocated[m * this.dims + d] as number) / (cap * up) : null);
+      }
+      w.float(capCol + this.dims, microsToSeconds(up));
+      w.float(capCol + this.dims + 1, microsToSeconds(ledger.busy[m] as number));
+      w.int(capCol + this.dims + 2, ledger.started[m] as number);
+      w.endRow();
+    }
+    w.close();
+    return this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.engine.processed);
+  }
+
+  /** Closes the open files after a failure; the caller removes the directory. */
+  abort(): void {
+    this.tasks.abort();
+    this.series.abort();
+  }
+}
+
+function optional(w: ArrowTableWriter, col: number, value: number | null): void {
+  if (value === null) w.null(col);
+  else w.float(col, value);
+}

@@ -1,0 +1,51 @@
+// The columns of each Arrow table, declared once. Definitions of every column are in the README.
+import type { ResourceSpace } from '../model/resources.js';
+import type { ColumnSpec } from './arrow-table.js';
+
+/** tasks.arrow: one row per task attempt. */
+export function taskColumns(resources: ResourceSpace): ColumnSpec[] {
+  return [
+    { name: 'task_id', type: 'utf8' },
+    { name: 'job_id', type: 'utf8' },
+    { name: 'tenant', type: 'utf8' },
+    { name: 'attempt', type: 'int32' },
+    { name: 'state', type: 'utf8' },
+    { name: 'kind', type: 'utf8' },
+    { name: 'priority', type: 'int64' },
+    { name: 'machine_id', type: 'utf8', nullable: true },
+    { name: 'submit_s', type: 'float64' },
+    { name: 'start_s', type: 'float64', nullable: true },
+    { name: 'end_s', type: 'float64', nullable: true },
+    { name: 'wait_s', type: 'float64', nullable: true },
+    { name: 'run_s', type: 'float64', nullable: true },
+    { name: 'slowdown', type: 'float64', nullable: true },
+    { name: 'bounded_slowdown', type: 'float64', nullable: true },
+    ...resources.names.map((r): ColumnSpec => ({ name: `demand_${r}`, type: 'int64' })),
+  ];
+}
+
+/** timeseries.arrow: one row per sample instant. */
+export function timeseriesColumns(resources: ResourceSpace): ColumnSpec[] {
+  return [
+    { name: 'time_s', type: 'float64' },
+    { name: 'machines_up', type: 'int32' },
+    { name: 'running', type: 'int32' },
+    { name: 'pending', type: 'int32' },
+    ...resources.names.map((r): ColumnSpec => ({ name: `allocated_${r}`, type: 'int64' })),
+    ...resources.names.map((r): ColumnSpec => ({ name: `utilisation_${r}`, type: 'float64', nullable: true })),
+  ];
+}
+
+/** machines.arrow: one row per machine. */
+export function machineColumns(resources: ResourceSpace): ColumnSpec[] {
+  return [
+    { name: 'machine_id', type: 'utf8' },
+    { name: 'group', type: 'utf8' },
+    { name: 'speed', type: 'float64' },
+    ...resources.names.map((r): ColumnSpec => ({ name: `capacity_${r}`, type: 'int64' })),
+    { name: 'up_s', type: 'float64' },
+    { name: 'busy_s', type: 'float64' },
+    { name: 'tasks_started', type: 'int64' },
+    ...resources.names.map((r): ColumnSpec => ({ name: `utilisation_${r}`, type: 'float64', nullable: true })),
+  ];
+}

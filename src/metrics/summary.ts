@@ -1,0 +1,88 @@
+// Headline metrics of a run, accumulated as tasks end; definitions are in the README.
+import { microsToSeconds, type Micros } from '../engine/time.js';
+import type { Task, TaskState } from '../model/task.js';
+import { Samples, jainIndex, quantile } from './stats.js';
+import type { UsageLedger } from './usage.js';
+
+/** Seconds below which bounded slowdown treats a run as this long (Feitelson's τ). */
+export const BOUNDED_SLOWDOWN_FLOOR_S = 10;
+
+export type Summary = Record<string, number | null>;
+
+/** Wait, slowdown and bounded slowdown of a task attempt, in seconds; null where undefined. */
+export function taskTimes(task: Task): { wait: number | null; run: number | null; slowdown: number | null; bounded: number | null } {
+  if (task.start < 0) return { wait: null, run: null, slowdown: null, bounded: null };
+  const wait = microsToSeconds(task.start - task.submit);
+  if (task.end < 0) return { wait, run: null, slowdown: null, bounded: null };
+  const run = microsToSeconds(task.end - task.start);
+  const slowdown = run > 0 ? (wait + run) / run : null;
+  const bounded = Math.max(1, (wait + run) / Math.max(run, BOUNDED_SLOWDOWN_FLOOR_S));
+  return { wait, run, slowdown, bounded };
+}
+
+export class SummaryBuilder {
+  private readonly counts: Record<TaskState, number> = { waiting: 0, running: 0, finished: 0, killed: 0, preempted: 0, unschedulable: 0 };
+  private readonly waits = new Samples();
+  private readonly slowdowns = new Samples();
+  private readonly bounded = new Samples();
+  private lastFinish = -1;
+
+  taskEnded(task: Task): void {
+    this.counts[task.state]++;
+    const times = taskTimes(task);
+    if (times.wait !== null) this.waits.push(times.wait);
+    if (task.state === 'finished') {
+      if (times.slowdown !== null) this.slowdowns.push(times.slowdown);
+      if (times.bounded !== null) this.bounded.push(times.bounded);
+      if (task.end > this.lastFinish) this.lastFinish = task.end;
+    }
+  }
+
+  /** The summary; call after the ledger has been finished at `end`. */
+  build(resources: readonly string[], ledger: UsageLedger, firstSubmit: Micros, end: Micros, events: number): Summary {
+    const c = this.counts;
+    const out: Summary = {
+      tasks: c.waiting + c.running + c.finished + c.killed + c.preempted + c.unschedulable,
+      finished: c.finished,
+      killed: c.killed,
+      preempted: c.preempted,
+      unschedulable: c.unschedulable,
+      running_at_end: c.running,
+      waiting_at_end: c.waiting,
+      start_s: firstSubmit < 0 ? null : microsToSeconds(firstSubmit),
+      end_s: microsToSeconds(end),
+      makespan_s: this.lastFinish < 0 ? null : microsToSeconds(this.lastFinish - firstSubmit),
+      ...stats('wait', '_s', this.waits),
+      ...stats('slowdown', '', this.slowdowns),
+      ...stats('bounded_slowdown', '', this.bounded),
+    };
+    let sum = 0;
+    let counted = 0;
+    resources.forEach((name, d) => {
+      const capacity = ledger.clusterCapacity[d] as number;
+      const u = capacity > 0 ? (ledger.clusterAllocated[d] as number) / capacity : null;
+      out[`utilisation_${name}`] = u;
+      if (u !== null) {
+        sum += u;
+        counted++;
+      }
+    });
+    out['utilisation_mean'] = counted > 0 ? sum / counted : null;
+    const shares = ledger.tenantShares(end);
+    out['tenants'] = shares.length;
+    out['jain_fairness'] = jainIndex(shares.map((s) => s.share));
+    out['preemptions'] = c.preempted;
+    out['events'] = events;
+    return out;
+  }
+}
+
+function stats(name: string, unit: string, samples: Samples): Summary {
+  const sorted = samples.sorted();
+  return {
+    [`${name}_mean${unit}`]: samples.mean(),
+    [`${name}_p50${unit}`]: quantile(sorted, 0.5),
+    [`${name}_p95${unit}`]: quantile(sorted, 0.95),
+    [`${name}_p99${unit}`]: quantile(sorted, 0.99),
+  };
+}

@@ -1,0 +1,149 @@
+// Exact time integrals of allocation per machine, per tenant and for the whole cluster.
+import type { Micros } from '../engine/time.js';
+import type { Cluster } from '../model/cluster.js';
+
+/**
+ * Allocation is piecewise constant between events, so integrals are exact when every change is
+ * preceded by a `touch` of what changes. Accounting starts at `start` (the first submission).
+ */
+export class UsageLedger {
+  private readonly dims: number;
+  private last = new Float64Array(0);
+  /** Per machine and dimension: ∫ allocated dt (base unit × µs). */
+  allocated = new Float64Array(0);
+  /** Per machine: µs with at least one task running, and µs up. */
+  busy = new Float64Array(0);
+  upTime = new Float64Array(0);
+  /** Per machine: task attempts started there. */
+  started = new Float64Array(0);
+  /** Cluster-wide per dimension: ∫ allocated dt and ∫ capacity-up dt. */
+  readonly clusterAllocated: Float64Array;
+  readonly clusterCapacity: Float64Array;
+  private clusterLast = 0;
+  private readonly tenants: TenantUsage[] = [];
+  private tenantIndex = new Map<string, number>();
+
+  constructor(private readonly cluster: Cluster, private start: Micros) {
+    this.dims = cluster.dims;
+    this.clusterAllocated = new Float64Array(this.dims);
+    this.clusterCapacity = new Float64Array(this.dims);
+    this.clusterLast = start;
+    this.ensure(cluster.size);
+  }
+
+  /** Restarts accounting at `start` (before anything was allocated). */
+  restart(start: Micros): void {
+    this.start = start;
+    this.clusterLast = start;
+    this.last.fill(start);
+  }
+
+  get from(): Micros {
+    return this.start;
+  }
+
+  /** Accounts machine `m` and the cluster up to `now`; call before changing either. */
+  touch(m: number, now: Micros): void {
+    const c = this.cluster;
+    const dt = now - (this.last[m] as number);
+    if (dt > 0) {
+      if (c.up[m] === 1) this.upTime[m] = (this.upTime[m] as number) + dt;
+      if ((c.running[m] as number) > 0) {
+        this.busy[m] = (this.busy[m] as number) + dt;
+        const base = m * this.dims;
+        for (let d = 0; d < this.dims; d++) {
+          const used = (c.capacity[base + d] as number) - (c.free[base + d] as number);
+          this.allocated[base + d] = (this.allocated[base + d] as number) + used * dt;
+        }
+      }
+      this.last[m] = now;
+    }
+    this.touchCluster(now);
+  }
+
+  /** Counts a task attempt starting on `m`. */
+  countStart(m: number): void {
+    this.started[m] = (this.started[m] as number) + 1;
+  }
+
+  touchCluster(now: Micros): void {
+    const dt = now - this.clusterLast;
+    if (dt <= 0) return;
+    const c = this.cluster;
+    for (let d = 0; d < this.dims; d++) {
+      this.clusterAllocated[d] = (this.clusterAllocated[d] as number) + (c.allocated[d] as number) * dt;
+      this.clusterCapacity[d] = (this.clusterCapacity[d] as number) + (c.totalCapacity[d] as number) * dt;
+    }
+    this.clusterLast = now;
+  }
+
+  /** The dense index of `tenant`, registering it on first sight. */
+  tenant(name: string): number {
+    let i = this.tenantIndex.get(name);
+    if (i === undefined) {
+      i = this.tenants.length;
+      this.tenantIndex.set(name, i);
+      this.tenants.push({ name, allocated: new Float64Array(this.dims), share: 0, integral: 0, last: this.start });
+    }
+    return i;
+  }
+
+  /** Adds (sign +1) or removes (-1) `demand` from tenant `t` at `now`, integrating its dominant share. */
+  tenantChange(t: number, demand: Float64Array, sign: 1 | -1, now: Micros): void {
+    const usage = this.tenants[t] as TenantUsage;
+    usage.integral += usage.share * (now - usage.last);
+    usage.last = now;
+    let share = 0;
+    const total = this.cluster.totalCapacity;
+    for (let d = 0; d < this.dims; d++) {
+      const a = (usage.allocated[d] as number) + sign * (demand[d] as number);
+      usage.allocated[d] = a;
+      const cap = total[d] as number;
+      if (cap > 0 && a / cap > share) share = a / cap;
+    }
+    usage.share = share;
+  }
+
+  /** Brings every machine, tenant and the cluster up to `now`. */
+  finish(now: Micros): void {
+    this.ensure(this.cluster.size);
+    for (let m = 0; m < this.cluster.size; m++) this.touch(m, now);
+    this.touchCluster(now);
+    for (const usage of this.tenants) {
+      usage.integral += usage.share * (now - usage.last);
+      usage.last = now;
+    }
+  }
+
+  /** Each tenant's time-averaged dominant share over [start, now], in order of first sight. */
+  tenantShares(now: Micros): { name: string; share: number }[] {
+    const span = now - this.start;
+    return this.tenants.map((u) => ({ name: u.name, share: span > 0 ? u.integral / span : 0 }));
+  }
+
+  /** Makes room for machines added since construction. */
+  ensure(slots: number): void {
+    if (slots <= this.last.length) return;
+    const n = Math.max(slots, 2 * this.last.length);
+    const grow = (a: Float64Array, per: number, fill = 0): Float64Array<ArrayBuffer> => {
+      const out = new Float64Array(n * per).fill(fill);
+      out.set(a);
+      return out;
+    };
+    const oldLength = this.last.length;
+    this.last = grow(this.last, 1);
+    this.last.fill(this.start, oldLength);
+    this.allocated = grow(this.allocated, this.dims);
+    this.busy = grow(this.busy, 1);
+    this.upTime = grow(this.upTime, 1);
+    this.started = grow(this.started, 1);
+  }
+}
+
+interface TenantUsage {
+  readonly name: string;
+  readonly allocated: Float64Array;
+  share: number;
+  integral: number;
+  last: Micros;
+}

@@ -1,0 +1,198 @@
+// Live cluster state as a struct of arrays, with the indexes placements search instead of scanning.
+import { satisfies, type Attributes, type Constraint } from './constraints.js';
+import type { ClusterSpec } from './cluster-spec.js';
+import { MaxFreeTree } from './max-free-tree.js';
+import type { ResourceSpace } from './resources.js';
+import { SortedKeys } from './sorted-keys.js';
+
+/** Packed index keys are quantity × SLOT_SPAN + slot, exact while quantities stay below 2^32. */
+export const SLOT_SPAN = 2 ** 21;
+export const MAX_SLOTS = SLOT_SPAN;
+
+/** Machines ordered by free quantity in one dimension; ties by slot, ascending or descending. */
+export interface FreeOrder {
+  readonly dim: number;
+  /** With `lowSlotsFirstFromTop`, equal quantities scan lowest slot first when going down. */
+  readonly lowSlotsFirstFromTop: boolean;
+  readonly keys: SortedKeys;
+}
+
+/**
+ * Machines live in dense slots in spec order (groups in file order, then index in group).
+ * `capacity` and `free` hold D numbers per slot: slot m, dimension d is at m × D + d.
+ */
+export class Cluster {
+  readonly resources: ResourceSpace;
+  readonly dims: number;
+  readonly spec: ClusterSpec;
+  readonly ids: string[] = [];
+  readonly groupOf: number[] = [];
+  readonly attributes: Attributes[] = [];
+  capacity: Float64Array;
+  free: Float64Array;
+  speed: Float64Array;
+  up: Uint8Array;
+  /** Tasks running per machine. */
+  running: Int32Array;
+  /** Capacity and allocation summed over up machines, per dimension. */
+  readonly totalCapacity: Float64Array;
+  readonly allocated: Float64Array;
+  readonly tree: MaxFreeTree;
+  private readonly orders: FreeOrder[] = [];
+  private slots = 0;
+  private upCount = 0;
+
+  constructor(spec: ClusterSpec) {
+    this.spec = spec;
+    this.resources = spec.resources;
+    this.dims = spec.resources.names.length;
+    const n = spec.groups.reduce((sum, g) => sum + g.ids.length, 0);
+    if (n > MAX_SLOTS) throw new RangeError(`A cluster may hold at most ${MAX_SLOTS} machines, got ${n}`);
+    this.capacity = new Float64Array(n * this.dims);
+    this.free = new Float64Array(n * this.dims);
+    this.speed = new Float64Array(n);
+    this.up = new Uint8Array(n);
+    this.running = new Int32Array(n);
+    this.totalCapacity = new Float64Array(this.dims);
+    this.allocated = new Float64Array(this.dims);
+    this.tree = new MaxFreeTree(this.dims, n);
+    spec.groups.forEach((group, g) => {
+      for (const id of group.ids) this.addMachine(id, g);
+    });
+  }
+
+  /** Number of machine slots ever created (up or down). */
+  get size(): number {
+    return this.slots;
+  }
+
+  get machinesUp(): number {
+    return this.upCount;
+  }
+
+  /** Adds a machine of group `g`, up and empty; returns its slot. */
+  addMachine(id: string, g: number): number {
+    const group = this.spec.groups[g];
+    if (group === undefined) throw new RangeError(`No machine group ${g}`);
+    const m = this.slots++;
+    if (m >= MAX_SLOTS) throw new RangeError(`A cluster may hold at most ${MAX_SLOTS} machines`);
+    this.ensureRoom(this.slots);
+    this.ids.push(id);
+    this.groupOf.push(g);
+    this.attributes.push(group.attributes);
+    this.capacity.set(group.capacity, m * this.dims);
+    this.free.set(group.capacity, m * this.dims);
+    this.speed[m] = group.speed;
+    this.setUp(m, true);
+    return m;
+  }
+
+  /** Brings a machine up or down. A machine must be empty before it goes down. */
+  setUp(m: number, up: boolean): void {
+    if ((this.up[m] === 1) === up) return;
+    if (!up && this.running[m] !== 0) throw new Error(`Machine ${this.ids[m]} still runs ${this.running[m]} tasks`);
+    this.unindex(m);
+    this.up[m] = up ? 1 : 0;
+    this.upCount += up ? 1 : -1;
+    const base = m * this.dims;
+    for (let d = 0; d < this.dims; d++) this.totalCapacity[d] = (this.totalCapacity[d] as number) + (up ? 1 : -1) * (this.capacity[base + d] as number);
+    this.reindex(m);
+  }
+
+  /** True if machine `m` is up and has room for `demand` in every dimension. */
+  hasRoom(m: number, demand: Float64Array): boolean {
+    if (this.up[m] !== 1) return false;
+    const base = m * this.dims;
+    for (let d = 0; d < this.dims; d++) if ((this.free[base + d] as number) < (demand[d] as number)) return false;
+    return true;
+  }
+
+  /** True if machine `m` is up, has room and satisfies the constraints. */
+  fits(m: number, demand: Float64Array, constraints: readonly Constraint[]): boolean {
+    return this.hasRoom(m, demand) && (constraints.length === 0 || satisfies(this.attributes[m] as Attributes, constraints));
+  }
+
+  /** Takes `demand` from machine `m`; the caller has checked that it fits. */
+  allocate(m: number, demand: Float64Array): void {
+    this.unindex(m);
+    const base = m * this.dims;
+    for (let d = 0; d < this.dims; d++) {
+      const q = demand[d] as number;
+      this.free[base + d] = (this.free[base + d] as number) - q;
+      this.allocated[d] = (this.allocated[d] as number) + q;
+    }
+    this.running[m] = (this.running[m] as number) + 1;
+    this.reindex(m);
+  }
+
+  /** Returns `demand` to machine `m`. */
+  release(m: number, demand: Float64Array): void {
+    this.unindex(m);
+    const base = m * this.dims;
+    for (let d = 0; d < this.dims; d++) {
+      const q = demand[d] as number;
+      this.free[base + d] = (this.free[base + d] as number) + q;
+      this.allocated[d] = (this.allocated[d] as number) - q;
+    }
+    this.running[m] = (this.running[m] as number) - 1;
+    this.reindex(m);
+  }
+
+  /**
+   * An index of up machines ordered by free quantity in dimension `dim`, kept current from now on.
+   * Made on first request, shared by everyone asking for the same order.
+   */
+  freeOrder(dim: number, lowSlotsFirstFromTop: boolean): FreeOrder {
+    const existing = this.orders.find((o) => o.dim === dim && o.lowSlotsFirstFromTop === lowSlotsFirstFromTop);
+    if (existing !== undefined) return existing;
+    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys() };
+    this.orders.push(order);
+    for (let m = 0; m < this.slots; m++) if (this.up[m] === 1) order.keys.insert(this.orderKey(order, m));
+    return order;
+  }
+
+  /** The packed key of machine `m` in `order`. */
+  orderKey(order: FreeOrder, m: number): number {
+    const q = this.free[m * this.dims + order.dim] as number;
+    return q * SLOT_SPAN + (order.lowSlotsFirstFromTop ? SLOT_SPAN - 1 - m : m);
+  }
+
+  /** The slot a key of `order` stands for. */
+  static slotOfKey(order: FreeOrder, key: number): number {
+    const low = key % SLOT_SPAN;
+    return order.lowSlotsFirstFromTop ? SLOT_SPAN - 1 - low : low;
+  }
+
+  private unindex(m: number): void {
+    if (this.up[m] !== 1) return;
+    for (const order of this.orders) order.keys.remove(this.orderKey(order, m));
+  }
+
+  private reindex(m: number): void {
+    const up = this.up[m] === 1;
+    this.tree.update(m, this.free, m * this.dims, up);
+    if (!up) return;
+    for (const order of this.orders) order.keys.insert(this.orderKey(order, m));
+  }
+
+  private ensureRoom(slots: number): void {
+    if (slots <= this.speed.length) return;
+    const n = Math.max(slots, this.speed.length * 2);
+    this.capacity = grow(this.capacity, n * this.dims);
+    this.free = grow(this.free, n * this.dims);
+    this.speed = grow(this.speed, n);
+    const up = new Uint8Array(n);
+    up.set(this.up);
+    this.up = up;
+    const running = new Int32Array(n);
+    running.set(this.running);
+    this.running = running;
+    this.tree.grow(n);
+  }
+}
+
+function grow(array: Float64Array, length: number): Float64Array {
+  const out = new Float64Array(length);
+  out.set(array);
+  return out;
+}

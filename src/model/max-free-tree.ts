@@ -1,0 +1,102 @@
+// Segment tree over machine slots holding the per-dimension maximum free quantity of each subtree.
+// First-fit finds the lowest slot that fits in O(D log N) when nothing else rejects the candidates.
+
+/**
+ * Each leaf holds one machine's free vector (-1 everywhere for a down or absent machine); each
+ * inner node the per-dimension maximum of its children. A subtree whose maxima do not cover a
+ * demand cannot hold a machine that fits it, which prunes the search.
+ */
+export class MaxFreeTree {
+  private size = 1;
+  private max: Float64Array;
+
+  constructor(private readonly dims: number, slots: number) {
+    while (this.size < Math.max(1, slots)) this.size *= 2;
+    this.max = new Float64Array(2 * this.size * dims).fill(-1);
+  }
+
+  /** Makes room for at least `slots` machines, keeping current leaves. */
+  grow(slots: number): void {
+    if (slots <= this.size) return;
+    const old = this.max;
+    const oldSize = this.size;
+    while (this.size < slots) this.size *= 2;
+    this.max = new Float64Array(2 * this.size * this.dims).fill(-1);
+    this.max.set(old.subarray(oldSize * this.dims, 2 * oldSize * this.dims), this.size * this.dims);
+    for (let node = this.size - 1; node >= 1; node--) this.pull(node);
+  }
+
+  /** Sets a machine's leaf from its free vector (`free` at `offset`), or marks it absent. */
+  update(slot: number, free: Float64Array, offset: number, present: boolean): void {
+    const d = this.dims;
+    let node = this.size + slot;
+    const base = node * d;
+    for (let k = 0; k < d; k++) this.max[base + k] = present ? (free[offset + k] as number) : -1;
+    node >>= 1;
+    while (node >= 1) {
+      this.pull(node);
+      node >>= 1;
+    }
+  }
+
+  /** True if some machine may fit the demand (necessary, not sufficient across dimensions). */
+  mayFit(demand: Float64Array): boolean {
+    return this.covers(1, demand);
+  }
+
+  /** The per-dimension maximum free over all present machines (-1 if none). */
+  rootMax(dim: number): number {
+    return this.max[this.dims + dim] as number;
+  }
+
+  /**
+   * The lowest slot at or after `from` whose free vector covers `demand` and that `accept` allows,
+   * or -1. `accept` sees only slots that already fit.
+   */
+  firstFit(demand: Float64Array, from: number, accept?: (slot: number) => boolean): number {
+    return this.search(1, 0, this.size - 1, demand, from, accept);
+  }
+
+  /** Writes into `out` every slot that fits (up to out.length) in slot order; returns the count. */
+  collect(demand: Float64Array, out: Int32Array, accept?: (slot: number) => boolean): number {
+    return this.gather(1, 0, this.size - 1, demand, out, 0, accept);
+  }
+
+  private covers(node: number, demand: Float64Array): boolean {
+    const base = node * this.dims;
+    for (let k = 0; k < this.dims; k++) if ((this.max[base + k] as number) < (demand[k] as number)) return false;
+    // a leaf of an absent machine holds -1, which never covers even a zero demand
+    return (this.max[base] as number) >= 0;
+  }
+
+  private pull(node: number): void {
+    const d = this.dims;
+    const out = node * d;
+    const left = 2 * node * d;
+    const right = left + d;
+    for (let k = 0; k < d; k++) {
+      const l = this.max[left + k] as number;
+      const r = this.max[right + k] as number;
+      this.max[out + k] = l > r ? l : r;
+    }
+  }
+
+  private search(node: number, lo: number, hi: number, demand: Float64Array, from: number, accept?: (slot: number) => boolean): number {
+    if (hi < from || !this.covers(node, demand)) return -1;
+    if (lo === hi) return accept === undefined || accept(lo) ? lo : -1;
+    const mid = (lo + hi) >> 1;
+    const left = this.search(2 * node, lo, mid, demand, from, accept);
+    return left >= 0 ? left : this.search(2 * node + 1, mid + 1, hi, demand, from, accept);
+  }
+
+  private gather(node: number, lo: number, hi: number, demand: Float64Array, out: Int32Array, count: number, accept?: (slot: number) => boolean): number {
+    if (count >= out.length || !this.covers(node, demand)) return count;
+    if (lo === hi) {
+      if (accept === undefined || accept(lo)) out[count++] = lo;
+      return count;
+    }
+    const mid = (lo + hi) >> 1;
+    count = this.gather(2 * node, lo, mid, demand, out, count, accept);
+    return this.gather(2 * node + 1, mid + 1, hi, demand, out, count, accept);
+  }
+}

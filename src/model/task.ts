@@ -1,0 +1,51 @@
+// Tasks: what the workload asks for, and the simulation's record of each attempt.
+import type { Micros } from '../engine/time.js';
+import type { Constraint } from './constraints.js';
+
+export type TaskKind = 'batch' | 'service';
+
+/** Where a task attempt stands; the last four are terminal, `running`/`waiting` also end a run. */
+export type TaskState = 'waiting' | 'running' | 'finished' | 'killed' | 'preempted' | 'unschedulable';
+
+/** A task as a trace describes it. */
+export interface TaskSpec {
+  readonly id: string;
+  readonly job: string;
+  /** A '/'-separated tenant path, e.g. `prod/search`. */
+  readonly tenant: string;
+  /** Higher is more important. */
+  readonly priority: number;
+  readonly kind: TaskKind;
+  readonly submit: Micros;
+  /** Run time at speed 1.0; null for work that runs until the end of the simulation. */
+  readonly duration: Micros | null;
+  /** Demand per resource dimension, integers in base units, indexed like the resource space. */
+  readonly demand: Float64Array;
+  readonly constraints: readonly Constraint[];
+}
+
+/** What policies may read about a task. */
+export interface TaskView extends TaskSpec {
+  /** Dense number given at admission, in admission order; a stable tie-break key. */
+  readonly uid: number;
+  readonly attempt: number;
+  readonly state: TaskState;
+}
+
+/** The simulation's mutable record of one task attempt. */
+export interface Task extends TaskView {
+  attempt: number;
+  state: TaskState;
+  /** Machine slot while running or after it ran there, -1 if never placed. */
+  machine: number;
+  start: Micros;
+  end: Micros;
+  /** The simulation's live-table slot while pending or running, else -1. */
+  slot: number;
+  /** The dense tenant number the usage ledger gave this task's tenant. */
+  tenantIndex: number;
+}
+
+export function makeTask(spec: TaskSpec, uid: number): Task {
+  return { ...spec, uid, attempt: 0, state: 'waiting', machine: -1, start: -1, end: -1, slot: -1, tenantIndex: -1 };
+}

@@ -1,0 +1,89 @@
+// The read-only ClusterView policies see, backed by the live Cluster and its indexes.
+import type { Micros } from '../engine/time.js';
+import type { ClusterView } from '../policy.js';
+import type { Attributes } from './constraints.js';
+import { Cluster, SLOT_SPAN, type FreeOrder } from './cluster.js';
+import type { TaskView } from './task.js';
+
+/** Implements {@link ClusterView} over a cluster; `clock` supplies the simulated time. */
+export class LiveClusterView implements ClusterView {
+  private scanOrder: FreeOrder | null = null;
+  private scanVisit: (machine: number) => boolean = () => true;
+  private scanFloor = 0;
+  private stoppedShort = false;
+  private fitTask: TaskView | null = null;
+  private readonly acceptKeyUp = (key: number): boolean => this.scanVisit(Cluster.slotOfKey(this.scanOrder as FreeOrder, key));
+  private readonly acceptKeyDown = (key: number): boolean => {
+    if (key < this.scanFloor) return (this.stoppedShort = true);
+    return this.scanVisit(Cluster.slotOfKey(this.scanOrder as FreeOrder, key));
+  };
+  private readonly constraintsHold = (m: number): boolean => this.cluster.fits(m, (this.fitTask as TaskView).demand, (this.fitTask as TaskView).constraints);
+
+  constructor(private readonly cluster: Cluster, private readonly clock: () => Micros) {}
+
+  get now(): Micros {
+    return this.clock();
+  }
+  get resources() {
+    return this.cluster.resources;
+  }
+  get size(): number {
+    return this.cluster.size;
+  }
+  isUp(m: number): boolean {
+    return this.cluster.up[m] === 1;
+  }
+  machineId(m: number): string {
+    return this.cluster.ids[m] as string;
+  }
+  attributes(m: number): Attributes {
+    return this.cluster.attributes[m] as Attributes;
+  }
+  speed(m: number): number {
+    return this.cluster.speed[m] as number;
+  }
+  capacity(m: number, d: number): number {
+    return this.cluster.capacity[m * this.cluster.dims + d] as number;
+  }
+  free(m: number, d: number): number {
+    return this.cluster.free[m * this.cluster.dims + d] as number;
+  }
+  runningCount(m: number): number {
+    return this.cluster.running[m] as number;
+  }
+  totalCapacity(d: number): number {
+    return this.cluster.totalCapacity[d] as number;
+  }
+  fits(task: TaskView, m: number): boolean {
+    return m >= 0 && m < this.cluster.size && this.cluster.fits(m, task.demand, task.constraints);
+  }
+  mayFit(task: TaskView): boolean {
+    return this.cluster.tree.mayFit(task.demand);
+  }
+  firstFit(task: TaskView, from = 0): number {
+    if (task.constraints.length === 0) return this.cluster.tree.firstFit(task.demand, from);
+    this.fitTask = task;
+    return this.cluster.tree.firstFit(task.demand, from, this.constraintsHold);
+  }
+  collectFits(task: TaskView, out: Int32Array): number {
+    if (task.constraints.length === 0) return this.cluster.tree.collect(task.demand, out);
+    this.fitTask = task;
+    return this.cluster.tree.collect(task.demand, out, this.constraintsHold);
+  }
+  scanByFreeUp(dim: number, atLeast: number, visit: (machine: number) => boolean): number {
+    const order = this.cluster.freeOrder(dim, false);
+    this.scanOrder = order;
+    this.scanVisit = visit;
+    const key = order.keys.findUp(atLeast * SLOT_SPAN, this.acceptKeyUp);
+    return key < 0 ? -1 : Cluster.slotOfKey(order, key);
+  }
+  scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean): number {
+    const order = this.cluster.freeOrder(dim, true);
+    this.scanOrder = order;
+    this.scanVisit = visit;
+    this.scanFloor = atLeast * SLOT_SPAN;
+    this.stoppedShort = false;
+    const key = order.keys.findDown(this.acceptKeyDown);
+    return key < 0 || this.stoppedShort ? -1 : Cluster.slotOfKey(order, key);
+  }
+}

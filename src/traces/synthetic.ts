@@ -1,0 +1,55 @@
+// A seeded synthetic workload: Poisson arrivals, exponential durations, demands from a few shapes.
+import { secondsToMicros } from '../engine/time.js';
+import { NONE } from '../model/constraints.js';
+import type { TaskSpec } from '../model/task.js';
+import { randomStream } from '../random.js';
+import { CHUNK_SIZE, type TraceSource } from './source.js';
+
+export interface SyntheticOptions {
+  readonly tasks: number;
+  readonly seed: number;
+  /** Mean arrivals per second. */
+  readonly arrivalRate: number;
+  /** Mean task duration in seconds at speed 1.0. */
+  readonly meanDuration: number;
+  /** Demand shapes, each a vector in the cluster's base units; drawn uniformly. */
+  readonly shapes: readonly (readonly number[])[];
+  readonly tenants?: number;
+  readonly priorities?: number;
+}
+
+/** Generates the workload lazily, chunk by chunk, from stream "trace" of the seed. */
+export function syntheticTrace(options: SyntheticOptions): TraceSource {
+  let made = 0;
+  return {
+    name: `synthetic(${options.tasks} tasks, seed ${options.seed})`,
+    progress: () => made / Math.max(1, options.tasks),
+    async *chunks() {
+      const draw = randomStream(options.seed, 'trace');
+      const shapes = options.shapes.map((s) => Float64Array.from(s));
+      const tenants = Array.from({ length: options.tenants ?? 1 }, (_, i) => `tenant-${i}`);
+      let clock = 0;
+      while (made < options.tasks) {
+        const chunk: TaskSpec[] = [];
+        const end = Math.min(options.tasks, made + CHUNK_SIZE);
+        for (; made < end; made++) {
+          clock += -Math.log(1 - draw()) / options.arrivalRate;
+          const duration = secondsToMicros(Math.max(0.001, -Math.log(1 - draw()) * options.meanDuration));
+          const id = `t${made}`;
+          chunk.push({
+            id,
+            job: `j${made >> 4}`,
+            tenant: tenants[Math.floor(draw() * tenants.length)] as string,
+            priority: Math.floor(draw() * (options.priorities ?? 1)),
+            kind: 'batch',
+            submit: secondsToMicros(clock),
+            duration,
+            demand: shapes[Math.floor(draw() * shapes.length)] as Float64Array,
+            constraints: NONE,
+          });
+        }
+        yield chunk;
+      }
+    },
+  };
+}
