@@ -1,8 +1,6 @@
-#!/usr/bin/env node
 // The clustersim command line: run experiments, simulate one run, list policies. Exit 0 ok, 2 bad input, 1 otherwise.
 import { resolve } from 'node:path';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { describeRegistry, resolvePolicy } from '../../policies/index.js';
 import { isInputError, inputError, show } from '../errors.js';
 import { loadExperiment } from '../experiment/config.js';
@@ -13,9 +11,23 @@ import { progressPrinter } from './progress.js';
 
 const EXIT_INPUT = 2;
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit code; never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    return await parse(argv);
+  } catch (error) {
+    if (isInputError(error)) {
+      process.stderr.write(`clustersim: ${(error as Error).message}\n`);
+      return EXIT_INPUT;
+    }
+    process.stderr.write(`clustersim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+async function parse(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
-  await yargs(argv)
+  await yargs([...argv])
     .scriptName('clustersim')
     .usage('$0 <command> [options]\n\nA deterministic discrete-event simulator of cluster scheduling.')
     .command(
@@ -116,18 +128,3 @@ async function main(argv: string[]): Promise<number> {
     .parseAsync();
   return exitCode;
 }
-
-main(hideBin(process.argv)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (isInputError(error)) {
-      process.stderr.write(`clustersim: ${(error as Error).message}\n`);
-      process.exitCode = EXIT_INPUT;
-    } else {
-      process.stderr.write(`clustersim: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    }
-  },
-);

@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `clustersim` executable: hands argv to the CLI and exits with its code.
+import { hideBin } from 'yargs/helpers';
+import { main } from './main.js';
+
+process.exitCode = await main(hideBin(process.argv));
