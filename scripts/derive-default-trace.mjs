@@ -4,7 +4,7 @@
 // It writes <out>/pods.csv in the native trace format and <out>/cluster.yaml. Selection, mapping
 // and sizing rules are documented in traces/default/README.md. No dependencies, and the output is
 // deterministic: the same input gives byte-identical files.
-// Usage: node scripts/derive-default-trace.mjs /work/shared/traces/alibaba-gpu-2023 traces/default
+// Usage: node scripts/derive-default-trace.mjs ../shared/traces/alibaba-gpu-2023 traces/default
 //        [--censored-as-services]   (optional variant, see README; the bundled files do not use it)
 
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -195,7 +195,7 @@ function main() {
     '# speed, zone and class are modelling assumptions, not in the trace. Speeds are relative factors',
     '# per GPU generation (P100 0.8, T4 1.0, V100 1.2, A10 1.3); CPU-only nodes and the undisclosed',
     '# internal models G2 and G3 are neutral (1.0).',
-    '# Regenerate: node scripts/derive-default-trace.mjs /work/shared/traces/alibaba-gpu-2023 traces/default',
+    '# Regenerate: node scripts/derive-default-trace.mjs ../shared/traces/alibaba-gpu-2023 traces/default',
     '# Provenance, mapping and sizing notes: traces/default/README.md',
     'resources:',
     '  cpu: { unit: millicore }',
