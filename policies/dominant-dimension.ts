@@ -1,4 +1,5 @@
 // Shared by best-fit and worst-fit: the dimension a task is sized by, and the option that picks it.
+import { inputError } from '../src/errors.js';
 import type { ClusterView, OptionSpec, Options } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
 
@@ -14,7 +15,7 @@ export function dimensionChooser(view: ClusterView, options: Options): (task: Ta
   const choice = String(options['dimension'] ?? 'dominant');
   if (choice !== 'dominant') {
     const d = view.resources.names.indexOf(choice);
-    if (d < 0) throw new RangeError(`Option "dimension" is ${JSON.stringify(choice)}; expected "dominant" or one of ${view.resources.names.join(', ')}`);
+    if (d < 0) throw inputError(RangeError, `Option "dimension" is ${JSON.stringify(choice)}; expected "dominant" or one of ${view.resources.names.join(', ')}`);
     return () => d;
   }
   const dims = view.resources.names.length;

@@ -54,18 +54,18 @@ function pick(f: { description: string; cost: string; options: Readonly<Record<s
 
 /**
  * Resolves `order+placement` or a composite name with options into a policy. Unknown names and
- * options are input errors that list the valid ones; `where` locates the name in its file.
+ * options are input errors that list the valid ones; `where` locates the name, `optionsWhere` the options.
  */
-export function resolvePolicy(name: string, options: Readonly<Record<string, unknown>> = {}, where: Where = {}): Policy {
+export function resolvePolicy(name: string, options: Readonly<Record<string, unknown>> = {}, where: Where = {}, optionsWhere: Where = where): Policy {
   const composite = composites[name];
-  if (composite !== undefined) return composite.create(name, checkOptions(name, options, [composite.options], where));
+  if (composite !== undefined) return composite.create(name, checkOptions(name, options, [composite.options], optionsWhere));
   const [orderName, placementName, extra] = name.split('+');
   const order = orderName !== undefined ? (queueOrders as Record<string, PartFactory<QueueOrder>>)[orderName] : undefined;
   const placement = placementName !== undefined ? (placements as Record<string, PartFactory<Placement>>)[placementName] : undefined;
   if (order === undefined || placement === undefined || extra !== undefined) {
     throw inputError(RangeError, `Unknown policy ${show(name)}; expected order+placement with order one of ${Object.keys(queueOrders).join(', ')} and placement one of ${Object.keys(placements).join(', ')}${Object.keys(composites).length ? `, or one of ${Object.keys(composites).join(', ')}` : ''}`, where);
   }
-  const resolved = checkOptions(name, options, [order.options, placement.options], where);
+  const resolved = checkOptions(name, options, [order.options, placement.options], optionsWhere);
   return composedPolicy(name, resolved, (ctx) => order.create(ctx, resolved), (ctx) => placement.create(ctx, resolved));
 }
 

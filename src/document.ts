@@ -71,6 +71,13 @@ export class FieldReader {
     throw inputError(Kind, message, this.doc.where(path));
   }
 
+  /** Fails with "missing required field" when the value at `path` is absent. */
+  private present(path: Path, expected: string): unknown {
+    const value = this.get(path);
+    if (value === undefined) this.fail(TypeError, path, `missing required field; expected ${expected}`);
+    return value;
+  }
+
   get(path: Path): unknown {
     let node: unknown = this.doc.value;
     for (const part of path) {
@@ -81,7 +88,7 @@ export class FieldReader {
   }
 
   object(path: Path, allowed?: readonly string[]): Record<string, unknown> {
-    const value = this.get(path);
+    const value = this.present(path, 'a mapping');
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
       this.fail(TypeError, path, `expected a mapping, got ${show(value)}`);
     }
@@ -100,13 +107,13 @@ export class FieldReader {
   }
 
   array(path: Path): unknown[] {
-    const value = this.get(path);
+    const value = this.present(path, 'a list');
     if (!Array.isArray(value)) this.fail(TypeError, path, `expected a list, got ${show(value)}`);
     return value;
   }
 
   string(path: Path): string {
-    const value = this.get(path);
+    const value = this.present(path, 'a non-empty string');
     if (typeof value !== 'string' || value === '') this.fail(TypeError, path, `expected a non-empty string, got ${show(value)}`);
     return value;
   }
@@ -116,7 +123,7 @@ export class FieldReader {
   }
 
   number(path: Path, min: number, max = Infinity, exclusiveMin = false): number {
-    const value = this.get(path);
+    const value = this.present(path, 'a number');
     if (typeof value !== 'number' || !Number.isFinite(value)) this.fail(TypeError, path, `expected a number, got ${show(value)}`);
     if (value < min || value > max || (exclusiveMin && value === min)) {
       const range = `${exclusiveMin ? 'greater than' : 'at least'} ${min}${max === Infinity ? '' : ` and at most ${max}`}`;

@@ -5,7 +5,7 @@ import { describeRegistry, resolvePolicy } from '../../policies/index.js';
 import { isInputError, inputError, show } from '../errors.js';
 import { loadExperiment } from '../experiment/config.js';
 import { runToDirectory } from '../experiment/run.js';
-import { comparisonRows, formatComparison, planExperiment, runExperiment } from '../experiment/runner.js';
+import { checkPolicy, comparisonRows, formatComparison, planExperiment, runExperiment } from '../experiment/runner.js';
 import { loadClusterSpec } from '../model/cluster-spec.js';
 import { progressPrinter } from './progress.js';
 
@@ -26,7 +26,6 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function parse(argv: readonly string[]): Promise<number> {
-  let exitCode = 0;
   await yargs([...argv])
     .scriptName('clustersim')
     .usage('$0 <command> [options]\n\nA deterministic discrete-event simulator of cluster scheduling.')
@@ -74,14 +73,16 @@ async function parse(argv: readonly string[]): Promise<number> {
         if (!Number.isInteger(args.seed) || args.seed < 0) throw inputError(RangeError, `--seed must be a non-negative integer, got ${show(args.seed)}`);
         if (!(args['sample-interval'] > 0)) throw inputError(RangeError, `--sample-interval must be a positive number of seconds, got ${show(args['sample-interval'])}`);
         if (args.horizon !== undefined && !(args.horizon > 0)) throw inputError(RangeError, `--horizon must be a positive number of seconds, got ${show(args.horizon)}`);
-        const policy = resolvePolicy(args.policy, options as Record<string, unknown>, { field: '--policy-options' });
+        const policy = resolvePolicy(args.policy, options as Record<string, unknown>, {}, { field: '--policy-options' });
         const clusterFile = resolve(args.cluster);
+        const cluster = loadClusterSpec(clusterFile);
+        checkPolicy(policy, cluster, {});
         const outcome = await runToDirectory(
           {
             id: args.policy,
             experiment: 'simulate',
             clusterFile,
-            cluster: loadClusterSpec(clusterFile),
+            cluster,
             traceFile: resolve(args.trace),
             policy,
             seed: args.seed,
@@ -119,12 +120,11 @@ async function parse(argv: readonly string[]): Promise<number> {
     .alias('help', 'h')
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
-    .fail((message, error, y) => {
+    .exitProcess(false)
+    .fail((message, error) => {
       if (error !== undefined && error !== null) throw error;
-      void y;
-      process.stderr.write(`clustersim: ${message}\nRun "clustersim --help" for usage.\n`);
-      exitCode = EXIT_INPUT;
+      throw inputError(Error, `${message} (run "clustersim --help" for usage)`);
     })
     .parseAsync();
-  return exitCode;
+  return 0;
 }

@@ -1,4 +1,5 @@
 // Experiment files: what to run (cluster, trace, policies with options, seeds, sampling), validated.
+import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigDocument, type FieldReader } from '../document.js';
 import { show, type Where } from '../errors.js';
@@ -8,8 +9,9 @@ export interface PolicyEntry {
   readonly name: string;
   readonly options: Readonly<Record<string, unknown>>;
   readonly label: string;
-  /** Where the entry is written, for errors found when the policy is resolved. */
+  /** Where the name and the options are written, for errors found when the policy is resolved. */
   readonly where: Where;
+  readonly optionsWhere: Where;
 }
 
 export interface ExperimentConfig {
@@ -43,13 +45,13 @@ export function readExperiment(r: FieldReader): ExperimentConfig {
   const policies = r.array(['policies']).map((_, i): PolicyEntry => {
     const at = ['policies', i];
     const where = r.doc.where(at);
-    if (typeof r.get(at) === 'string') return { name: r.string(at), options: {}, label: r.string(at), where };
+    if (typeof r.get(at) === 'string') return { name: r.string(at), options: {}, label: r.string(at), where, optionsWhere: where };
     r.object(at, ['name', 'options', 'label']);
     const policyName = r.string([...at, 'name']);
     const options = r.optionalObject([...at, 'options']) ?? {};
     const label = r.optionalString([...at, 'label']) ?? policyName;
     if (!LABEL.test(label)) r.fail(RangeError, [...at, 'label'], `${show(label)} may hold letters, digits, "_", ".", "+" and "-" only (it names run folders)`);
-    return { name: policyName, options, label, where: r.doc.where([...at, 'options']) };
+    return { name: policyName, options, label, where: r.doc.where([...at, 'name']), optionsWhere: r.doc.where([...at, 'options']) };
   });
   if (policies.length === 0) r.fail(RangeError, ['policies'], 'list at least one policy');
   policies.forEach((p, i) => {
@@ -64,11 +66,16 @@ export function readExperiment(r: FieldReader): ExperimentConfig {
   });
   const sampleInterval = r.get(['sample_interval']) === undefined ? 60 : r.number(['sample_interval'], 0, Infinity, true);
   const horizon = r.get(['horizon']) === undefined ? undefined : r.number(['horizon'], 0, Infinity, true);
+  const [cluster, trace] = (['cluster', 'trace'] as const).map((field) => {
+    const path = resolve(base, r.string([field]));
+    if (!existsSync(path)) r.fail(RangeError, [field], `file not found: ${show(r.get([field]))} (looked for ${path})`);
+    return path;
+  }) as [string, string];
   return {
     file: r.doc.file,
     name,
-    cluster: resolve(base, r.string(['cluster'])),
-    trace: resolve(base, r.string(['trace'])),
+    cluster,
+    trace,
     policies,
     seeds,
     sampleInterval,

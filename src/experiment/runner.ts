@@ -1,7 +1,12 @@
 // Runs an experiment: every policy × seed, one results directory per run, and a comparison table.
 import { join } from 'node:path';
 import { resolvePolicy } from '../../policies/index.js';
-import { loadClusterSpec } from '../model/cluster-spec.js';
+import { inputError, isInputError, type Where } from '../errors.js';
+import { Cluster } from '../model/cluster.js';
+import { loadClusterSpec, type ClusterSpec } from '../model/cluster-spec.js';
+import { LiveClusterView } from '../model/view.js';
+import type { Policy } from '../policy.js';
+import { randomStream } from '../random.js';
 import type { Summary } from '../metrics/summary.js';
 import type { ExperimentConfig } from './config.js';
 import { runToDirectory, type RunOutcome, type RunPlan } from './run.js';
@@ -14,7 +19,11 @@ export interface PlannedRun {
 /** Expands an experiment into runs, policies outermost, then seeds; resolves every policy first. */
 export function planExperiment(config: ExperimentConfig): PlannedRun[] {
   const cluster = loadClusterSpec(config.cluster);
-  const policies = config.policies.map((entry) => ({ entry, policy: resolvePolicy(entry.name, entry.options, entry.where) }));
+  const policies = config.policies.map((entry) => {
+    const policy = resolvePolicy(entry.name, entry.options, entry.where, entry.optionsWhere);
+    checkPolicy(policy, cluster, entry.optionsWhere);
+    return { entry, policy };
+  });
   return policies.flatMap(({ entry, policy }) =>
     config.seeds.map((seed) => ({
       label: entry.label,
@@ -31,6 +40,20 @@ export function planExperiment(config: ExperimentConfig): PlannedRun[] {
       },
     })),
   );
+}
+
+/**
+ * Makes the policy once against the cluster, so options that depend on it (a resource name, say)
+ * fail before any run starts; input errors gain the location of the options.
+ */
+export function checkPolicy(policy: Policy, spec: ClusterSpec, where: Where): void {
+  const cluster = new Cluster(spec);
+  try {
+    policy.create({ view: new LiveClusterView(cluster, () => 0), random: (name) => randomStream(0, name) });
+  } catch (error) {
+    if (isInputError(error) && where.file !== undefined) throw inputError(RangeError, (error as Error).message, where);
+    throw error;
+  }
 }
 
 /** Reports progress: which run, how many, and the fraction of its trace read (null if unknown). */

@@ -42,7 +42,7 @@ export function readClusterSpec(r: FieldReader): ClusterSpec {
     const entry = r.get(['resources', name]);
     if (entry === null || entry === undefined) return 'unit';
     r.object(['resources', name], ['unit']);
-    return r.string(['resources', name, 'unit']);
+    return r.optionalString(['resources', name, 'unit']) ?? 'unit';
   });
   const resources: ResourceSpace = { names, units };
 

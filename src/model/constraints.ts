@@ -11,7 +11,7 @@ export interface Constraint {
 
 export type Attributes = Readonly<Record<string, string>>;
 
-const CLAUSE = /^\s*([A-Za-z_][\w.\-/]*)\s*(!=|=)\s*([^;]*?)\s*$/;
+const CLAUSE = /^\s*([A-Za-z_][\w.\-/]*)\s*(!=|=)\s*([^;=!]*?)\s*$/;
 
 /** Parses `attr=a|b;attr2!=c`; an empty string means no constraints. */
 export function parseConstraints(text: string, where: Where = {}): readonly Constraint[] {

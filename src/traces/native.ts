@@ -55,9 +55,11 @@ export function nativeTrace(file: string, resources: ResourceSpace): TraceSource
           }
         }
       } catch (error) {
-        const e = error as Error & { code?: string; lines?: number };
+        const e = error as Error & { code?: string; lines?: number; record?: unknown };
         if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-          throw inputError(SyntaxError, `Malformed CSV: ${e.message}`, { file, line: e.lines });
+          const what = e.message.replace(/,? *(at|on) line \d+\.?$/, '');
+          const row = Array.isArray(e.record) ? `; the row reads ${show(e.record.join(','))}` : '';
+          throw inputError(SyntaxError, `Malformed CSV: ${what}${row}`, { file, line: e.lines });
         }
         throw error;
       } finally {
