@@ -1,6 +1,8 @@
 // Placement "best-fit": the machine left with the least free quantity on the task's fit dimension.
-// Cost: O(log N) to reach the first candidate in a free-ordered index, plus candidates that fail
-// on other dimensions or constraints. Ties go to the lowest slot.
+// Cost: O(D log N) to rule out "nothing fits" first, then O(log N) to reach the first candidate in
+// a free-ordered index, plus candidates that fail on other dimensions or constraints. Ties go to
+// the lowest slot.
+import type { TaskView } from '../src/model/task.js';
 import type { PartFactory, Placement } from '../src/policy.js';
 import { dimensionChooser, dimensionOption } from './dominant-dimension.js';
 
@@ -10,10 +12,17 @@ export const bestFit: PartFactory<Placement> = {
   cost: 'O(log N) per task via a free-ordered index, plus candidates rejected on other dimensions',
   create: ({ view }, options) => {
     const dimensionOf = dimensionChooser(view, options);
+    // one visitor for every call, reading the task being placed: no closure per task
+    let placing: TaskView | null = null;
+    const fitsPlacing = (m: number): boolean => view.fits(placing as TaskView, m);
     return {
       place: (task) => {
+        // when nothing fits, firstFit (the max-free tree, or the cluster's memory of misfits) says
+        // so quickly, where the scan would visit every machine with room in dimension d
+        if (view.firstFit(task) < 0) return -1;
         const d = dimensionOf(task);
-        return view.scanByFreeUp(d, task.demand[d] as number, (m) => view.fits(task, m));
+        placing = task;
+        return view.scanByFreeUp(d, task.demand[d] as number, fitsPlacing);
       },
     };
   },

@@ -1,61 +1,67 @@
 // Queue order "fifo": pending tasks in the order they were submitted (admission order).
-// Cost: O(1) to add or remove; a round visits pending tasks in order, skipping removed entries.
+// Cost: O(1) amortised to add or remove; a round visits the pending tasks in order.
 import type { PartFactory, QueueOrder } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
 
 /**
- * A first-in first-out list with lazy deletion: removed entries are skipped and compacted away
- * once they outnumber live ones. A task added again (a retry) goes to the back.
+ * A first-in first-out list with lazy deletion: a removed task leaves a hole that visits skip,
+ * and the holes are squeezed out once they outnumber live tasks (amortised O(1) per removal), so
+ * a visit costs O(pending) however many tasks have passed through. A task added again (a retry)
+ * goes to the back.
  */
 export class FifoList implements QueueOrder {
-  private tasks: TaskView[] = [];
-  private tickets: number[] = [];
+  private tasks: (TaskView | undefined)[] = [];
+  /** Entries before the head are all holes. */
   private head = 0;
-  private nextTicket = 0;
-  private readonly live = new Map<TaskView, number>();
+  /** Where each live task sits in `tasks`. */
+  private readonly index = new Map<TaskView, number>();
+  /** Compaction waits while a visit walks the entries. */
+  private visiting = false;
 
   get size(): number {
-    return this.live.size;
+    return this.index.size;
   }
 
   add(task: TaskView): void {
-    const ticket = this.nextTicket++;
-    this.live.set(task, ticket);
+    this.remove(task);
+    this.index.set(task, this.tasks.length);
     this.tasks.push(task);
-    this.tickets.push(ticket);
+    if (!this.visiting) this.compact();
   }
 
   remove(task: TaskView): void {
-    this.live.delete(task);
+    const i = this.index.get(task);
+    if (i === undefined) return;
+    this.index.delete(task);
+    this.tasks[i] = undefined;
   }
 
   visit(visit: (task: TaskView) => boolean): void {
     const end = this.tasks.length;
+    this.visiting = true;
     for (let i = this.head; i < end; i++) {
-      const task = this.tasks[i] as TaskView;
-      if (this.live.get(task) !== this.tickets[i]) {
+      const task = this.tasks[i];
+      if (task === undefined) {
         if (i === this.head) this.head++;
         continue;
       }
       if (!visit(task)) break;
     }
+    this.visiting = false;
     this.compact();
   }
 
   private compact(): void {
-    const entries = this.tasks.length - this.head;
-    if (entries < 1024 || this.live.size * 2 > entries) return;
-    const tasks: TaskView[] = [];
-    const tickets: number[] = [];
+    const live = this.index.size;
+    if (this.tasks.length - live <= live + 32) return;
+    let j = 0;
     for (let i = this.head; i < this.tasks.length; i++) {
-      const task = this.tasks[i] as TaskView;
-      if (this.live.get(task) === this.tickets[i]) {
-        tasks.push(task);
-        tickets.push(this.tickets[i] as number);
-      }
+      const task = this.tasks[i];
+      if (task === undefined) continue;
+      this.tasks[j] = task;
+      this.index.set(task, j++);
     }
-    this.tasks = tasks;
-    this.tickets = tickets;
+    this.tasks.length = j;
     this.head = 0;
   }
 }

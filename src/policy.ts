@@ -28,7 +28,10 @@ export interface ClusterView {
   fits(task: TaskView, machine: number): boolean;
   /** False only if no up machine can have room (a fast necessary check). */
   mayFit(task: TaskView): boolean;
-  /** The lowest slot ≥ `from` where the task fits, or -1: O(D log N) plus rejected candidates. */
+  /**
+   * The lowest slot ≥ `from` where the task fits, or -1: O(D log N) plus rejected candidates, and
+   * O(D) for a demand already found to fit nowhere since free room last grew.
+   */
   firstFit(task: TaskView, from?: number): number;
   /**
    * Up machines by free quantity in `dim`: visits machines with free ≥ `atLeast`, ascending

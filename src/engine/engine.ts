@@ -1,10 +1,10 @@
 // The discrete-event core: a clock and an event queue ordered by (time, rank, sequence).
-import FastPriorityQueue from 'fastpriorityqueue';
+import { EventHeap } from './event-heap.js';
 import type { Micros } from './time.js';
 
 /**
- * One scheduled event. Records are pooled and reused after their handler returns, so a handler
- * must copy what it needs and never keep a reference to the record.
+ * One scheduled event as a handler sees it. The engine refills one record for every event, so a
+ * handler must copy what it needs and never keep a reference to the record.
  */
 export interface EngineEvent<K extends number> {
   /** When the event fires. */
@@ -21,17 +21,26 @@ export interface EngineEvent<K extends number> {
 
 const SEQUENCE_SPAN = 2 ** 40;
 
-function before<K extends number>(x: EngineEvent<K>, y: EngineEvent<K>): boolean {
-  return x.time < y.time || (x.time === y.time && x.order < y.order);
-}
-
 /**
  * A deterministic event loop. Events at the same time fire in rank order (a fixed table by kind,
  * given at construction), then in insertion order; no two events ever compare equal.
+ *
+ * Two heaps hold the waiting events: one for the current instant and one for later. Events for
+ * the current instant (a scheduling round after an arrival, say) are common and would otherwise
+ * climb the whole big heap; their small heap is merged with the big one when firing. Kind and
+ * payload live in slots that stay put while heap entries move; nothing is allocated per event.
  */
 export class Engine<K extends number> {
-  private readonly queue = new FastPriorityQueue<EngineEvent<K>>(before);
-  private readonly pool: EngineEvent<K>[] = [];
+  private readonly later = new EventHeap();
+  private readonly current = new EventHeap();
+  private kinds: Int32Array = new Int32Array(1024);
+  private as: Float64Array = new Float64Array(1024);
+  private bs: Float64Array = new Float64Array(1024);
+  private orders: Float64Array = new Float64Array(1024);
+  /** Slots not in use, as a stack: the top is at index capacity − 1 − waiting. */
+  private freeSlots: Int32Array = Int32Array.from({ length: 1024 }, (_, i) => 1023 - i);
+  /** The record handed to handlers, refilled for every event. */
+  private readonly event: EngineEvent<K> = { time: 0, kind: 0 as K, a: 0, b: 0, order: 0 };
   private clock: Micros = 0;
   private sequence = 0;
   private fired = 0;
@@ -51,7 +60,7 @@ export class Engine<K extends number> {
 
   /** How many events are waiting. */
   get size(): number {
-    return this.queue.size;
+    return this.later.size + this.current.size;
   }
 
   /** Schedules an event; scheduling into the past is a bug and throws. */
@@ -61,28 +70,47 @@ export class Engine<K extends number> {
     }
     const rank = this.ranks[kind];
     if (rank === undefined) throw new RangeError(`Event kind ${kind} has no rank`);
-    const event = this.pool.pop() ?? { time: 0, kind, a: 0, b: 0, order: 0 };
-    event.time = time;
-    event.kind = kind;
-    event.a = a;
-    event.b = b;
-    event.order = rank * SEQUENCE_SPAN + this.sequence++;
-    this.queue.add(event);
+    const waiting = this.later.size + this.current.size;
+    if (waiting === this.kinds.length) this.grow();
+    const slot = this.freeSlots[this.kinds.length - 1 - waiting] as number;
+    this.kinds[slot] = kind;
+    this.as[slot] = a;
+    this.bs[slot] = b;
+    this.orders[slot] = rank * SEQUENCE_SPAN + this.sequence++;
+    (time === this.clock ? this.current : this.later).push(time, slot, this.orders);
   }
 
   /** Time of the next event, or undefined when none is waiting. */
   peekTime(): Micros | undefined {
-    return this.queue.peek()?.time;
+    if (this.current.size > 0) return this.clock;
+    return this.later.size > 0 ? this.later.topTime : undefined;
   }
 
-  /** Fires the next event; returns false when the queue is empty. */
+  /** Fires the next event; returns false when the queue is empty. Handlers must not call step or run. */
   step(handle: (event: EngineEvent<K>) => void): boolean {
-    const event = this.queue.poll();
-    if (event === undefined) return false;
+    const later = this.later;
+    const current = this.current;
+    let heap: EventHeap;
+    if (current.size === 0) {
+      if (later.size === 0) return false;
+      heap = later;
+    } else {
+      // current holds only events at the clock; later's top is at the clock or after
+      const orders = this.orders;
+      heap = later.size > 0 && later.topTime === this.clock && (orders[later.topSlot] as number) < (orders[current.topSlot] as number) ? later : current;
+    }
+    const slot = heap.topSlot;
+    const event = this.event;
+    event.time = heap.topTime;
+    event.order = this.orders[slot] as number;
+    event.kind = this.kinds[slot] as K;
+    event.a = this.as[slot] as number;
+    event.b = this.bs[slot] as number;
+    heap.pop(this.orders);
+    this.freeSlots[this.kinds.length - 1 - later.size - current.size] = slot;
     this.clock = event.time;
     this.fired++;
     handle(event);
-    this.pool.push(event);
     return true;
   }
 
@@ -93,8 +121,8 @@ export class Engine<K extends number> {
   run(handle: (event: EngineEvent<K>) => void, until: Micros = Infinity, keepGoing?: () => boolean): number {
     const start = this.fired;
     for (;;) {
-      const next = this.queue.peek();
-      if (next === undefined || next.time > until) break;
+      const next = this.peekTime();
+      if (next === undefined || next > until) break;
       if (keepGoing !== undefined && !keepGoing()) break;
       this.step(handle);
     }
@@ -104,10 +132,30 @@ export class Engine<K extends number> {
   /** Moves the clock forward to `time` without firing anything (e.g. to a horizon). */
   advanceTo(time: Micros): void {
     if (time < this.clock) throw new RangeError(`Cannot move the clock back from ${this.clock} µs to ${time} µs`);
-    const next = this.queue.peek();
-    if (next !== undefined && next.time < time) {
-      throw new RangeError(`Cannot move the clock to ${time} µs past a waiting event at ${next.time} µs`);
+    const next = this.peekTime();
+    if (next !== undefined && next < time) {
+      throw new RangeError(`Cannot move the clock to ${time} µs past a waiting event at ${next} µs`);
     }
     this.clock = time;
   }
+
+  /** Doubles the payload arrays; the queue is full, so the free stack becomes just the new slots. */
+  private grow(): void {
+    const old = this.kinds.length;
+    const n = 2 * old;
+    const kinds = new Int32Array(n);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    this.as = growFloat(this.as, n);
+    this.bs = growFloat(this.bs, n);
+    this.orders = growFloat(this.orders, n);
+    this.freeSlots = new Int32Array(n);
+    for (let i = 0; i < old; i++) this.freeSlots[i] = n - 1 - i;
+  }
+}
+
+function growFloat(old: Float64Array, length: number): Float64Array {
+  const out = new Float64Array(length);
+  out.set(old);
+  return out;
 }

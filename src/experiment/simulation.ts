@@ -226,11 +226,13 @@ export class Simulation {
   /** A task can ever run if some machine group has the capacity and the attributes it needs. */
   private canEverRun(task: Task): boolean {
     const dims = this.cluster.dims;
-    return this.input.cluster.groups.some((g) => {
-      if (g.ids.length === 0) return false;
-      for (let d = 0; d < dims; d++) if ((task.demand[d] as number) > (g.capacity[d] as number)) return false;
-      return satisfies(g.attributes, task.constraints);
-    });
+    for (const g of this.input.cluster.groups) {
+      if (g.ids.length === 0) continue;
+      let d = 0;
+      while (d < dims && (task.demand[d] as number) <= (g.capacity[d] as number)) d++;
+      if (d === dims && satisfies(g.attributes, task.constraints)) return true;
+    }
+    return false;
   }
 
   private track(task: Task): void {

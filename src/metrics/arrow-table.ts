@@ -1,5 +1,6 @@
 // A streaming Arrow IPC file writer with a fixed schema, filled column by column without per-row objects.
 import { closeSync, openSync, writevSync } from 'node:fs';
+import { endianness } from 'node:os';
 import {
   AsyncByteQueue, Field, Float64, Int32, Int64, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, makeData,
   type Data, type DataType,
@@ -37,6 +38,11 @@ class FileSink extends AsyncByteQueue {
   }
 }
 
+/** Where the low and high 32-bit halves of an int64 sit in memory on this platform. */
+const LOW_WORD = endianness() === 'LE' ? 0 : 1;
+const HIGH_WORD = 1 - LOW_WORD;
+const TWO_32 = 2 ** 32;
+
 function arrowType(type: ColumnType): DataType {
   switch (type) {
     case 'utf8':
@@ -53,6 +59,8 @@ function arrowType(type: ColumnType): DataType {
 class Column {
   readonly validity: Uint8Array;
   values: Float64Array | Int32Array | BigInt64Array | null;
+  /** An int64 column's values as 32-bit halves: writing halves avoids a BigInt per value. */
+  words: Int32Array | null = null;
   offsets: Int32Array | null = null;
   text: Buffer | null = null;
   textBytes = 0;
@@ -61,6 +69,7 @@ class Column {
   constructor(readonly spec: ColumnSpec, rows: number) {
     this.validity = new Uint8Array((rows + 7) >> 3);
     this.values = spec.type === 'float64' ? new Float64Array(rows) : spec.type === 'int32' ? new Int32Array(rows) : spec.type === 'int64' ? new BigInt64Array(rows) : null;
+    if (this.values instanceof BigInt64Array) this.words = new Int32Array(this.values.buffer);
     if (spec.type === 'utf8') {
       this.offsets = new Int32Array(rows + 1);
       this.text = Buffer.allocUnsafe(rows * 16);
@@ -77,16 +86,17 @@ class Column {
     this.nulls = 0;
   }
 
+  /** The batch's Arrow data as views of the column's buffers: valid until the next reset. */
   data(type: DataType, length: number): Data {
-    const nullBitmap = this.spec.nullable ? this.validity.slice(0, (length + 7) >> 3) : undefined;
+    const nullBitmap = this.spec.nullable ? this.validity.subarray(0, (length + 7) >> 3) : undefined;
     const nullCount = this.spec.nullable ? this.nulls : 0;
     if (this.offsets !== null && this.text !== null) {
       return makeData({
         type: type as Utf8, length, nullCount, nullBitmap,
-        valueOffsets: this.offsets.slice(0, length + 1), data: Uint8Array.prototype.slice.call(this.text, 0, this.textBytes),
+        valueOffsets: this.offsets.subarray(0, length + 1), data: new Uint8Array(this.text.buffer, this.text.byteOffset, this.textBytes),
       });
     }
-    const values = (this.values as Float64Array).slice(0, length);
+    const values = (this.values as Float64Array).subarray(0, length);
     return makeData({ type: type as Float64, length, nullCount, nullBitmap, data: values });
   }
 }
@@ -134,21 +144,37 @@ export class ArrowTableWriter {
 
   int(col: number, value: number): void {
     const c = this.columns[col] as Column;
-    if (c.spec.type === 'int64') (c.values as BigInt64Array)[this.row] = BigInt(value);
-    else (c.values as Int32Array)[this.row] = value;
+    const words = c.words;
+    if (words !== null) {
+      // the same bits as BigInt64Array[row] = BigInt(value), without making a BigInt
+      if (!Number.isSafeInteger(value)) throw new RangeError(`Column ${c.spec.name} takes integers, got ${value}`);
+      const high = Math.floor(value / TWO_32);
+      words[2 * this.row + LOW_WORD] = value - high * TWO_32;
+      words[2 * this.row + HIGH_WORD] = high;
+    } else {
+      (c.values as Int32Array)[this.row] = value;
+    }
     c.setValid(this.row);
   }
 
   string(col: number, value: string): void {
     const c = this.columns[col] as Column;
     let text = c.text as Buffer;
-    const need = c.textBytes + 3 * value.length;
-    if (need > text.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, 2 * text.length));
-      text.copy(bigger, 0, 0, c.textBytes);
+    const n = value.length;
+    const start = c.textBytes;
+    if (start + 3 * n > text.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(start + 3 * n, 2 * text.length));
+      text.copy(bigger, 0, 0, start);
       c.text = text = bigger;
     }
-    c.textBytes += text.write(value, c.textBytes, 'utf8');
+    // ASCII byte by byte (several times faster than Buffer#write for short strings), else UTF-8
+    let i = 0;
+    for (; i < n; i++) {
+      const code = value.charCodeAt(i);
+      if (code >= 0x80) break;
+      text[start + i] = code;
+    }
+    c.textBytes = i === n ? start + n : start + text.write(value, start, 'utf8');
     (c.offsets as Int32Array)[this.row + 1] = c.textBytes;
     c.setValid(this.row);
   }
@@ -192,6 +218,7 @@ export class ArrowTableWriter {
     const children = this.columns.map((c, i) => c.data((this.schema.fields[i] as Field).type, length));
     const struct = makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children });
     this.writer.write(new RecordBatch(this.schema, struct));
+    // the batch's bytes are in the file now, so the columns' buffers can take the next batch
     this.sink.flush();
     for (const c of this.columns) c.reset();
     this.total += length;

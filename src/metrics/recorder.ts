@@ -6,7 +6,7 @@ import type { ResourceSpace } from '../model/resources.js';
 import type { Task } from '../model/task.js';
 import { ArrowTableWriter } from './arrow-table.js';
 import { machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
-import { SummaryBuilder, taskTimes, type Summary } from './summary.js';
+import { SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
 
 /** Writes tasks.arrow and timeseries.arrow as the run goes, machines.arrow at the end. */
 export class RunRecorder implements RunObserver {
@@ -16,6 +16,7 @@ export class RunRecorder implements RunObserver {
   private readonly dims: number;
   private readonly demandCol: number;
   private readonly allocatedCol: number;
+  private readonly times: TaskTimes = { wait: null, run: null, slowdown: null, bounded: null };
 
   constructor(private readonly dir: string, private readonly resources: ResourceSpace) {
     this.dims = resources.names.length;
@@ -26,7 +27,8 @@ export class RunRecorder implements RunObserver {
   }
 
   taskEnded(task: Task, sim: Simulation): void {
-    this.summary.taskEnded(task);
+    const times = taskTimes(task, this.times);
+    this.summary.taskEnded(task, times);
     const w = this.tasks;
     w.string(0, task.id);
     w.string(1, task.job);
@@ -42,7 +44,6 @@ export class RunRecorder implements RunObserver {
     else w.null(9);
     if (task.end >= 0) w.float(10, microsToSeconds(task.end));
     else w.null(10);
-    const times = taskTimes(task);
     optional(w, 11, times.wait);
     optional(w, 12, times.run);
     optional(w, 13, times.slowdown);

@@ -9,15 +9,26 @@ export const BOUNDED_SLOWDOWN_FLOOR_S = 10;
 
 export type Summary = Record<string, number | null>;
 
-/** Wait, slowdown and bounded slowdown of a task attempt, in seconds; null where undefined. */
-export function taskTimes(task: Task): { wait: number | null; run: number | null; slowdown: number | null; bounded: number | null } {
-  if (task.start < 0) return { wait: null, run: null, slowdown: null, bounded: null };
+/** Wait and run time (seconds), slowdown and bounded slowdown of a task attempt; null where undefined. */
+export interface TaskTimes {
+  wait: number | null;
+  run: number | null;
+  slowdown: number | null;
+  bounded: number | null;
+}
+
+/** The times of `task`, written into `out` (pass one record to reuse it for every task). */
+export function taskTimes(task: Task, out: TaskTimes = { wait: null, run: null, slowdown: null, bounded: null }): TaskTimes {
+  out.wait = out.run = out.slowdown = out.bounded = null;
+  if (task.start < 0) return out;
   const wait = microsToSeconds(task.start - task.submit);
-  if (task.end < 0) return { wait, run: null, slowdown: null, bounded: null };
+  out.wait = wait;
+  if (task.end < 0) return out;
   const run = microsToSeconds(task.end - task.start);
-  const slowdown = run > 0 ? (wait + run) / run : null;
-  const bounded = Math.max(1, (wait + run) / Math.max(run, BOUNDED_SLOWDOWN_FLOOR_S));
-  return { wait, run, slowdown, bounded };
+  out.run = run;
+  out.slowdown = run > 0 ? (wait + run) / run : null;
+  out.bounded = Math.max(1, (wait + run) / Math.max(run, BOUNDED_SLOWDOWN_FLOOR_S));
+  return out;
 }
 
 export class SummaryBuilder {
@@ -27,9 +38,9 @@ export class SummaryBuilder {
   private readonly bounded = new Samples();
   private lastFinish = -1;
 
-  taskEnded(task: Task): void {
+  /** Counts a task attempt that reached its final state; `times` are its {@link taskTimes}. */
+  taskEnded(task: Task, times: TaskTimes = taskTimes(task)): void {
     this.counts[task.state]++;
-    const times = taskTimes(task);
     if (times.wait !== null) this.waits.push(times.wait);
     if (task.state === 'finished') {
       if (times.slowdown !== null) this.slowdowns.push(times.slowdown);

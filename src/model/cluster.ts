@@ -2,6 +2,7 @@
 import { satisfies, type Attributes, type Constraint } from './constraints.js';
 import type { ClusterSpec } from './cluster-spec.js';
 import { MaxFreeTree } from './max-free-tree.js';
+import { NoFitMemory } from './no-fit-memory.js';
 import type { ResourceSpace } from './resources.js';
 import { SortedKeys } from './sorted-keys.js';
 
@@ -38,6 +39,8 @@ export class Cluster {
   readonly totalCapacity: Float64Array;
   readonly allocated: Float64Array;
   readonly tree: MaxFreeTree;
+  /** Demands that currently fit nowhere, kept true as machines gain room. */
+  readonly noFit: NoFitMemory;
   private readonly orders: FreeOrder[] = [];
   private slots = 0;
   private upCount = 0;
@@ -56,6 +59,7 @@ export class Cluster {
     this.totalCapacity = new Float64Array(this.dims);
     this.allocated = new Float64Array(this.dims);
     this.tree = new MaxFreeTree(this.dims, n);
+    this.noFit = new NoFitMemory(this.dims);
     spec.groups.forEach((group, g) => {
       for (const id of group.ids) this.addMachine(id, g);
     });
@@ -97,6 +101,7 @@ export class Cluster {
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) this.totalCapacity[d] = (this.totalCapacity[d] as number) + (up ? 1 : -1) * (this.capacity[base + d] as number);
     this.reindex(m);
+    if (up) this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
   }
 
   /** True if machine `m` is up and has room for `demand` in every dimension. */
@@ -114,7 +119,7 @@ export class Cluster {
 
   /** Takes `demand` from machine `m`; the caller has checked that it fits. */
   allocate(m: number, demand: Float64Array): void {
-    this.unindex(m);
+    this.unindex(m, demand);
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) {
       const q = demand[d] as number;
@@ -122,12 +127,12 @@ export class Cluster {
       this.allocated[d] = (this.allocated[d] as number) + q;
     }
     this.running[m] = (this.running[m] as number) + 1;
-    this.reindex(m);
+    this.reindex(m, demand);
   }
 
   /** Returns `demand` to machine `m`. */
   release(m: number, demand: Float64Array): void {
-    this.unindex(m);
+    this.unindex(m, demand);
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) {
       const q = demand[d] as number;
@@ -135,7 +140,8 @@ export class Cluster {
       this.allocated[d] = (this.allocated[d] as number) - q;
     }
     this.running[m] = (this.running[m] as number) - 1;
-    this.reindex(m);
+    this.reindex(m, demand);
+    this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
   }
 
   /**
@@ -159,20 +165,23 @@ export class Cluster {
 
   /** The slot a key of `order` stands for. */
   static slotOfKey(order: FreeOrder, key: number): number {
-    const low = key % SLOT_SPAN;
+    // exact for keys below 2^53 (SLOT_SPAN is a power of two), and much cheaper than a float `%`
+    const low = key - Math.floor(key / SLOT_SPAN) * SLOT_SPAN;
     return order.lowSlotsFirstFromTop ? SLOT_SPAN - 1 - low : low;
   }
 
-  private unindex(m: number): void {
+  /** Takes `m` out of the free orders; given the `change` about to happen, only of those it moves in. */
+  private unindex(m: number, change?: Float64Array): void {
     if (this.up[m] !== 1) return;
-    for (const order of this.orders) order.keys.remove(this.orderKey(order, m));
+    for (const order of this.orders) if (change === undefined || change[order.dim] !== 0) order.keys.remove(this.orderKey(order, m));
   }
 
-  private reindex(m: number): void {
+  /** Puts `m` back into the indexes after {@link unindex} with the same `change`. */
+  private reindex(m: number, change?: Float64Array): void {
     const up = this.up[m] === 1;
     this.tree.update(m, this.free, m * this.dims, up);
     if (!up) return;
-    for (const order of this.orders) order.keys.insert(this.orderKey(order, m));
+    for (const order of this.orders) if (change === undefined || change[order.dim] !== 0) order.keys.insert(this.orderKey(order, m));
   }
 
   private ensureRoom(slots: number): void {

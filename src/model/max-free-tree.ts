@@ -33,10 +33,8 @@ export class MaxFreeTree {
     const base = node * d;
     for (let k = 0; k < d; k++) this.max[base + k] = present ? (free[offset + k] as number) : -1;
     node >>= 1;
-    while (node >= 1) {
-      this.pull(node);
-      node >>= 1;
-    }
+    // once a node's maxima come out unchanged, so do all its ancestors'
+    while (node >= 1 && this.pull(node)) node >>= 1;
   }
 
   /** True if some machine may fit the demand (necessary, not sufficient across dimensions). */
@@ -54,7 +52,41 @@ export class MaxFreeTree {
    * or -1. `accept` sees only slots that already fit.
    */
   firstFit(demand: Float64Array, from: number, accept?: (slot: number) => boolean): number {
-    return this.search(1, 0, this.size - 1, demand, from, accept);
+    if (from >= this.size || !this.covers(1, demand)) return -1;
+    // depth-first, left before right, without recursion; `span` is the number of leaves under `node`
+    let node = 1;
+    let span = this.size;
+    for (;;) {
+      if (span === 1) {
+        const slot = node - this.size;
+        if (accept === undefined || accept(slot)) return slot;
+      } else {
+        const left = 2 * node;
+        span >>= 1;
+        // the left subtree's last slot is (left + 1) × span − 1 − size
+        if ((left + 1) * span - 1 - this.size >= from && this.covers(left, demand)) {
+          node = left;
+          continue;
+        }
+        if (this.covers(left + 1, demand)) {
+          node = left + 1;
+          continue;
+        }
+        span <<= 1;
+      }
+      // climb out of exhausted subtrees; from a left child, try its right sibling
+      for (;;) {
+        if (node === 1) return -1;
+        const fromLeft = (node & 1) === 0;
+        node >>= 1;
+        span <<= 1;
+        if (fromLeft && this.covers(2 * node + 1, demand)) {
+          node = 2 * node + 1;
+          span >>= 1;
+          break;
+        }
+      }
+    }
   }
 
   /** Writes into `out` every slot that fits (up to out.length) in slot order; returns the count. */
@@ -69,24 +101,23 @@ export class MaxFreeTree {
     return (this.max[base] as number) >= 0;
   }
 
-  private pull(node: number): void {
+  /** Recomputes a node from its children; returns true if any of its maxima changed. */
+  private pull(node: number): boolean {
     const d = this.dims;
     const out = node * d;
     const left = 2 * node * d;
     const right = left + d;
+    let changed = false;
     for (let k = 0; k < d; k++) {
       const l = this.max[left + k] as number;
       const r = this.max[right + k] as number;
-      this.max[out + k] = l > r ? l : r;
+      const m = l > r ? l : r;
+      if (this.max[out + k] !== m) {
+        this.max[out + k] = m;
+        changed = true;
+      }
     }
-  }
-
-  private search(node: number, lo: number, hi: number, demand: Float64Array, from: number, accept?: (slot: number) => boolean): number {
-    if (hi < from || !this.covers(node, demand)) return -1;
-    if (lo === hi) return accept === undefined || accept(lo) ? lo : -1;
-    const mid = (lo + hi) >> 1;
-    const left = this.search(2 * node, lo, mid, demand, from, accept);
-    return left >= 0 ? left : this.search(2 * node + 1, mid + 1, hi, demand, from, accept);
+    return changed;
   }
 
   private gather(node: number, lo: number, hi: number, demand: Float64Array, out: Int32Array, count: number, accept?: (slot: number) => boolean): number {

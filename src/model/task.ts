@@ -46,6 +46,25 @@ export interface Task extends TaskView {
   tenantIndex: number;
 }
 
+/** A fresh attempt record for `spec`. Fields are listed, not spread: spreading is far slower on this hot path. */
 export function makeTask(spec: TaskSpec, uid: number): Task {
-  return { ...spec, uid, attempt: 0, state: 'waiting', machine: -1, start: -1, end: -1, slot: -1, tenantIndex: -1 };
+  return {
+    id: spec.id,
+    job: spec.job,
+    tenant: spec.tenant,
+    priority: spec.priority,
+    kind: spec.kind,
+    submit: spec.submit,
+    duration: spec.duration,
+    demand: spec.demand,
+    constraints: spec.constraints,
+    uid,
+    attempt: 0,
+    state: 'waiting',
+    machine: -1,
+    start: -1,
+    end: -1,
+    slot: -1,
+    tenantIndex: -1,
+  };
 }

@@ -61,9 +61,18 @@ export class LiveClusterView implements ClusterView {
     return this.cluster.tree.mayFit(task.demand);
   }
   firstFit(task: TaskView, from = 0): number {
-    if (task.constraints.length === 0) return this.cluster.tree.firstFit(task.demand, from);
-    this.fitTask = task;
-    return this.cluster.tree.firstFit(task.demand, from, this.constraintsHold);
+    // tasks left waiting are asked about round after round: answer known misfits at once
+    const noFit = this.cluster.noFit;
+    if (noFit.covers(task.demand, task.constraints)) return -1;
+    let m: number;
+    if (task.constraints.length === 0) {
+      m = this.cluster.tree.firstFit(task.demand, from);
+    } else {
+      this.fitTask = task;
+      m = this.cluster.tree.firstFit(task.demand, from, this.constraintsHold);
+    }
+    if (m < 0 && from === 0) noFit.remember(task.demand, task.constraints);
+    return m;
   }
   collectFits(task: TaskView, out: Int32Array): number {
     if (task.constraints.length === 0) return this.cluster.tree.collect(task.demand, out);

@@ -10,16 +10,22 @@ export interface SyntheticOptions {
   readonly seed: number;
   /** Mean arrivals per second. */
   readonly arrivalRate: number;
-  /** Mean task duration in seconds at speed 1.0. */
+  /** Mean task duration in seconds at speed 1.0 (of the exponential, before any cap). */
   readonly meanDuration: number;
-  /** Demand shapes, each a vector in the cluster's base units; drawn uniformly. */
+  /** Longest task duration in seconds; longer draws are cut to it. Absent means no cap. */
+  readonly maxDuration?: number;
+  /** Demand shapes, each a vector in the cluster's base units; drawn uniformly unless weighted. */
   readonly shapes: readonly (readonly number[])[];
+  /** Relative weight of each shape (same length as `shapes`); absent means uniform. */
+  readonly weights?: readonly number[];
   readonly tenants?: number;
   readonly priorities?: number;
 }
 
 /** Generates the workload lazily, chunk by chunk, from stream "trace" of the seed. */
 export function syntheticTrace(options: SyntheticOptions): TraceSource {
+  const pickShape = shapePicker(options);
+  const maxDuration = options.maxDuration ?? Infinity;
   let made = 0;
   return {
     name: `synthetic(${options.tasks} tasks, seed ${options.seed})`,
@@ -34,7 +40,7 @@ export function syntheticTrace(options: SyntheticOptions): TraceSource {
         const end = Math.min(options.tasks, made + CHUNK_SIZE);
         for (; made < end; made++) {
           clock += -Math.log(1 - draw()) / options.arrivalRate;
-          const duration = secondsToMicros(Math.max(0.001, -Math.log(1 - draw()) * options.meanDuration));
+          const duration = secondsToMicros(Math.min(maxDuration, Math.max(0.001, -Math.log(1 - draw()) * options.meanDuration)));
           const id = `t${made}`;
           chunk.push({
             id,
@@ -44,12 +50,30 @@ export function syntheticTrace(options: SyntheticOptions): TraceSource {
             kind: 'batch',
             submit: secondsToMicros(clock),
             duration,
-            demand: shapes[Math.floor(draw() * shapes.length)] as Float64Array,
+            demand: shapes[pickShape(draw())] as Float64Array,
             constraints: NONE,
           });
         }
         yield chunk;
       }
     },
+  };
+}
+
+/** Maps a uniform draw to a shape index: uniform, or by cumulative weight. */
+function shapePicker(options: SyntheticOptions): (u: number) => number {
+  const n = options.shapes.length;
+  const weights = options.weights;
+  if (weights === undefined) return (u) => Math.floor(u * n);
+  if (weights.length !== n || weights.some((w) => !(w >= 0)) || !weights.some((w) => w > 0)) {
+    throw new RangeError(`Shape weights must be ${n} non-negative numbers, not all zero; got ${JSON.stringify(weights)}`);
+  }
+  let sum = 0;
+  const cumulative = weights.map((w) => (sum += w));
+  return (u) => {
+    const x = u * sum;
+    let i = 0;
+    while (i < n - 1 && x >= (cumulative[i] as number)) i++;
+    return i;
   };
 }

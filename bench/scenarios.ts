@@ -1,0 +1,158 @@
+// The benchmark scenarios: the bare event engine, and whole runs with outputs on the generated workload.
+import { createHash } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolvePolicy } from '../policies/index.js';
+import { Engine } from '../src/engine/engine.js';
+import { secondsToMicros } from '../src/engine/time.js';
+import { PendingDir } from '../src/experiment/run-dir.js';
+import { Simulation } from '../src/experiment/simulation.js';
+import { RunRecorder } from '../src/metrics/recorder.js';
+import { syntheticTrace } from '../src/traces/synthetic.js';
+import { benchCluster, benchTrace } from './workload.js';
+
+/** What a scenario measured. */
+export interface Measurement {
+  readonly wallSeconds: number;
+  /** Peak resident set size of the process so far (process.resourceUsage().maxRSS), KiB. */
+  readonly peakRssKiB: number;
+  readonly events: number;
+  readonly eventsPerSecond: number;
+  readonly tasks?: number;
+  readonly tasksPerSecond?: number;
+  /** Workload figures that show the run is realistic: utilisation, waits, queue length. */
+  readonly workload?: Record<string, number | string | null>;
+}
+
+export interface Scenario {
+  readonly name: string;
+  /** Human-readable size, e.g. "1,000,000 tasks, 10,000 machines, fifo+first-fit". */
+  readonly size: string;
+  run(): Promise<Measurement>;
+}
+
+/** The scenarios in the order they run; `quick` shrinks every size tenfold. */
+export function scenarios(quick: boolean): Scenario[] {
+  const scale = quick ? 10 : 1;
+  const machines = 10_000 / scale;
+  return [
+    engineScenario('engine', 10_000_000 / scale, 10_000),
+    endToEnd('e2e-first-fit', 'fifo+first-fit', 1_000_000 / scale, machines),
+    endToEnd('e2e-best-fit', 'fifo+best-fit', 1_000_000 / scale, machines),
+    endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
+  ];
+}
+
+/**
+ * Schedules and fires `events` no-op events through a queue holding `pending` at all times:
+ * each fired event schedules one later event, until the total is reached.
+ */
+function engineScenario(name: string, events: number, pending: number): Scenario {
+  return {
+    name,
+    size: `${events.toLocaleString('en-US')} events, ${pending.toLocaleString('en-US')} pending`,
+    async run() {
+      const engine = new Engine<0 | 1>([0, 1]);
+      // delays of 1 µs to 1 s from xorshift32, drawn up front so the timed loop measures the engine
+      const delays = new Float64Array(1 << 16);
+      let state = 0x9e3779b9;
+      for (let i = 0; i < delays.length; i++) {
+        state ^= state << 13;
+        state ^= state >>> 17;
+        state ^= state << 5;
+        delays[i] = (state >>> 12) + 1;
+      }
+      const mask = delays.length - 1;
+      let drawn = 0;
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < pending; i++) engine.schedule(delays[drawn++ & mask] as number, (i & 1) as 0 | 1, i);
+      let toSchedule = events - pending;
+      engine.run((event) => {
+        if (toSchedule > 0) {
+          toSchedule--;
+          engine.schedule(event.time + (delays[drawn++ & mask] as number), event.kind, event.a);
+        }
+      });
+      const wallSeconds = seconds(started);
+      return { wallSeconds, peakRssKiB: process.resourceUsage().maxRSS, events: engine.processed, eventsPerSecond: engine.processed / wallSeconds };
+    },
+  };
+}
+
+/**
+ * One whole run as `clustersim` does it: synthetic trace → simulation → RunRecorder writing the
+ * Arrow files and summary.json into a temporary directory (removed afterwards). The time covers
+ * everything from trace generation to the committed directory; hashing the outputs is not timed.
+ */
+function endToEnd(name: string, policyName: string, tasks: number, machines: number): Scenario {
+  return {
+    name,
+    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}`,
+    async run() {
+      const cluster = benchCluster(machines);
+      const root = mkdtempSync(join(tmpdir(), 'clustersim-bench-'));
+      try {
+        const started = process.hrtime.bigint();
+        const trace = syntheticTrace(benchTrace(tasks, cluster));
+        const dir = new PendingDir(join(root, 'run'));
+        const recorder = new RunRecorder(dir.path, cluster.resources);
+        const sim = new Simulation(
+          { cluster, trace, policy: resolvePolicy(policyName), seed: 1, sampleInterval: secondsToMicros(10) },
+          recorder,
+        );
+        // pending tasks, sampled whenever the simulation reads the next chunk of the trace
+        let maxPending = 0;
+        await sim.run(() => {
+          if (sim.pending > maxPending) maxPending = sim.pending;
+        });
+        const summary = recorder.finish(sim);
+        dir.writeJson('summary.json', summary);
+        dir.commit();
+        const wallSeconds = seconds(started);
+        const peakRssKiB = process.resourceUsage().maxRSS;
+        const events = sim.engine.processed;
+        return {
+          wallSeconds,
+          peakRssKiB,
+          events,
+          eventsPerSecond: events / wallSeconds,
+          tasks,
+          tasksPerSecond: tasks / wallSeconds,
+          workload: {
+            simulated_s: summary['end_s'] ?? null,
+            utilisation_cpu: summary['utilisation_cpu'] ?? null,
+            utilisation_mem: summary['utilisation_mem'] ?? null,
+            utilisation_gpu: summary['utilisation_gpu'] ?? null,
+            wait_mean_s: summary['wait_mean_s'] ?? null,
+            wait_p99_s: summary['wait_p99_s'] ?? null,
+            max_pending_sampled: maxPending,
+            outputs_sha256: hashOutputs(join(root, 'run')),
+          },
+        };
+      } finally {
+        rmSync(root, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** One sha256 over the run's Arrow files and summary.json, in name order: equal outputs, equal hash. */
+function hashOutputs(dir: string): string {
+  const h = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (const file of readdirSync(dir).sort()) {
+    h.update(file);
+    const fd = openSync(join(dir, file), 'r');
+    try {
+      for (let n; (n = readSync(fd, buffer)) > 0; ) h.update(buffer.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return h.digest('hex');
+}
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
