@@ -111,7 +111,7 @@ function endToEnd(name: string, policyName: string, tasks: number, machines: num
         dir.commit();
         const wallSeconds = seconds(started);
         const peakRssKiB = process.resourceUsage().maxRSS;
-        const events = sim.engine.processed;
+        const events = sim.events;
         return {
           wallSeconds,
           peakRssKiB,

@@ -69,8 +69,8 @@ export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?:
       node: process.version,
       started_at: startedAt,
       wall_time_s: wallSeconds,
-      events: sim.engine.processed,
-      events_per_s: sim.engine.processed / wallSeconds,
+      events: sim.events,
+      events_per_s: sim.events / wallSeconds,
       tasks_per_s: (summary['tasks'] ?? 0) / wallSeconds,
     });
     dir.commit();

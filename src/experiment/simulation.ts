@@ -13,10 +13,10 @@ import { randomStream } from '../random.js';
 import type { TraceSource } from '../traces/source.js';
 
 /** Event kinds of the simulation; their ranks order same-time events. */
-export const EventKind = { Finish: 0, Arrive: 1, Round: 2 } as const;
+export const EventKind = { Finish: 0, Arrive: 1 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
-/** Finishes before arrivals before the scheduling round (machine changes will rank first). */
-const RANKS: readonly number[] = [1, 2, 3];
+/** Finishes before arrivals (machine changes will rank first); the round runs once an instant is fully applied. */
+const RANKS: readonly number[] = [1, 2];
 
 export interface RunInput {
   readonly cluster: ClusterSpec;
@@ -63,7 +63,8 @@ export class Simulation {
   private next = 0;
   private needRefill = false;
   private traceDone = false;
-  private roundScheduled = false;
+  private roundRequested = false;
+  private rounds = 0;
   private nextSample = Infinity;
   private readonly handler = (event: EngineEvent<EventKind>): void => this.handle(event);
   private readonly decisions: Decisions = { place: (task, m) => this.place(task, m) };
@@ -77,6 +78,11 @@ export class Simulation {
 
   get now(): Micros {
     return this.engine.now;
+  }
+
+  /** Events processed: task arrivals, task finishes and scheduling rounds. */
+  get events(): number {
+    return this.engine.processed + this.rounds;
   }
 
   /** Runs to the end of the trace and of all work (or to the horizon). */
@@ -98,6 +104,14 @@ export class Simulation {
         onProgress?.(this);
       }
       const t = this.engine.peekTime();
+      if (this.roundRequested && t !== this.engine.now) {
+        // every event of this instant has been applied: run the round before the clock moves on
+        this.roundRequested = false;
+        this.rounds++;
+        this.scheduler.schedule(this.decisions);
+        this.observer.afterEvent?.(this);
+        continue;
+      }
       if (t === undefined || t > horizon) break;
       while (this.nextSample < t) this.takeSample();
       this.engine.step(this.handler);
@@ -126,9 +140,6 @@ export class Simulation {
         return this.finish(event.a);
       case EventKind.Arrive:
         return this.arrive();
-      case EventKind.Round:
-        this.roundScheduled = false;
-        return this.scheduler.schedule(this.decisions);
       default:
         return assertNever(event.kind);
     }
@@ -212,10 +223,9 @@ export class Simulation {
     if (this.pending > 0) this.requestRound();
   }
 
+  /** Asks for a scheduling round once every event of the current instant has been applied. */
   private requestRound(): void {
-    if (this.roundScheduled) return;
-    this.roundScheduled = true;
-    this.engine.schedule(this.now, EventKind.Round);
+    this.roundRequested = true;
   }
 
   private takeSample(): void {

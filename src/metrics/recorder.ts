@@ -93,7 +93,7 @@ export class RunRecorder implements RunObserver {
       w.endRow();
     }
     w.close();
-    return this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.engine.processed);
+    return this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
   }
 
   /** Closes the open files after a failure; the caller removes the directory. */
