@@ -1,6 +1,6 @@
-// Shared by best-fit and worst-fit: the dimension a task is sized by, and the option that picks it.
+// Shared by best-fit and worst-fit: the dimension a task is sized by, its option, and the free-ordered search.
 import { inputError } from '../src/errors.js';
-import type { ClusterView, OptionSpec, Options } from '../src/policy.js';
+import type { ClusterView, OptionSpec, Options, Placement } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
 
 export const dimensionOption: OptionSpec = {
@@ -31,5 +31,26 @@ export function dimensionChooser(view: ClusterView, options: Options): (task: Ta
       }
     }
     return best;
+  };
+}
+
+/**
+ * The shared shape of best-fit and worst-fit: rule out "nothing fits" through firstFit (the
+ * max-free tree, or the cluster's memory of misfits), then walk the machines ordered by free room
+ * on the task's fit dimension in `direction` and take the first where the task fits.
+ */
+export function freeOrderedPlacement(view: ClusterView, options: Options, direction: 'up' | 'down'): Placement {
+  const dimensionOf = dimensionChooser(view, options);
+  // one visitor for every call, reading the task being placed: no closure per task
+  let placing: TaskView | null = null;
+  const fitsPlacing = (m: number): boolean => view.fits(placing as TaskView, m);
+  return {
+    place: (task) => {
+      if (view.firstFit(task) < 0) return -1;
+      const d = dimensionOf(task);
+      placing = task;
+      const atLeast = task.demand[d] as number;
+      return direction === 'up' ? view.scanByFreeUp(d, atLeast, fitsPlacing) : view.scanByFreeDown(d, atLeast, fitsPlacing);
+    },
   };
 }

@@ -23,21 +23,7 @@ export class EventHeap {
   /** Adds `slot` at `time`; `orders[slot]` must already hold its order. */
   push(time: number, slot: number, orders: Float64Array): void {
     if (this.size === this.times.length) this.grow();
-    const times = this.times;
-    const slots = this.slots;
-    const order = orders[slot] as number;
-    // parents move down into the hole until the new entry's place is found
-    let i = this.size++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      const pt = times[parent] as number;
-      if (pt < time || (pt === time && (orders[slots[parent] as number] as number) < order)) break;
-      times[i] = pt;
-      slots[i] = slots[parent] as number;
-      i = parent;
-    }
-    times[i] = time;
-    slots[i] = slot;
+    this.rise(this.size++, time, slot, orders);
   }
 
   /**
@@ -63,8 +49,13 @@ export class EventHeap {
       slots[i] = slots[child] as number;
       i = child;
     }
-    const time = times[n] as number;
-    const slot = slots[n] as number;
+    this.rise(i, times[n] as number, slots[n] as number, orders);
+  }
+
+  /** Places (time, slot) in the hole at `i`, moving parents down until its place is found. */
+  private rise(i: number, time: number, slot: number, orders: Float64Array): void {
+    const times = this.times;
+    const slots = this.slots;
     const order = orders[slot] as number;
     while (i > 0) {
       const parent = (i - 1) >> 1;
