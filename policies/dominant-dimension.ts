@@ -50,7 +50,7 @@ export function freeOrderedPlacement(view: ClusterView, options: Options, direct
       const d = dimensionOf(task);
       placing = task;
       const atLeast = task.demand[d] as number;
-      return direction === 'up' ? view.scanByFreeUp(d, atLeast, fitsPlacing) : view.scanByFreeDown(d, atLeast, fitsPlacing);
+      return direction === 'up' ? view.scanByFreeUp(d, atLeast, fitsPlacing, task.demand) : view.scanByFreeDown(d, atLeast, fitsPlacing, task.demand);
     },
   };
 }

@@ -35,11 +35,13 @@ export interface ClusterView {
   firstFit(task: TaskView, from?: number): number;
   /**
    * Up machines by free quantity in `dim`: visits machines with free ≥ `atLeast`, ascending
-   * (ties lowest slot first), until `visit` returns true; returns that machine or -1.
+   * (ties lowest slot first), until `visit` returns true; returns that machine or -1. With
+   * `roomFor`, machines without room for that demand in every dimension are skipped unvisited
+   * (much cheaper than rejecting them in `visit`).
    */
-  scanByFreeUp(dim: number, atLeast: number, visit: (machine: number) => boolean): number;
+  scanByFreeUp(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number;
   /** Up machines with free ≥ `atLeast` in `dim`, descending (ties lowest slot first); as above. */
-  scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean): number;
+  scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number;
   /** Writes the slots where the task fits into `out` (up to its length), ascending; returns the count. */
   collectFits(task: TaskView, out: Int32Array): number;
 }

@@ -9,12 +9,18 @@ import { SortedKeys } from './sorted-keys.js';
 /** Packed index keys are quantity × SLOT_SPAN + slot, exact while quantities stay below 2^32. */
 export const SLOT_SPAN = 2 ** 21;
 export const MAX_SLOTS = SLOT_SPAN;
+/**
+ * Keys per chunk of a free order. Small chunks make each chunk's bound on free room (which lets
+ * best-fit skip runs of machines tight on other dimensions) precise, at little cost to updates.
+ */
+const ORDER_CHUNK = 32;
 
 /** Machines ordered by free quantity in one dimension; ties by slot, ascending or descending. */
 export interface FreeOrder {
   readonly dim: number;
   /** With `lowSlotsFirstFromTop`, equal quantities scan lowest slot first when going down. */
   readonly lowSlotsFirstFromTop: boolean;
+  /** Each chunk's bound is at least the per-dimension maximum free room of the machines in it. */
   readonly keys: SortedKeys;
 }
 
@@ -141,6 +147,8 @@ export class Cluster {
     }
     this.running[m] = (this.running[m] as number) - 1;
     this.reindex(m, demand);
+    // orders that kept m's key still need their chunk bound to cover its grown free room
+    for (const order of this.orders) if (demand[order.dim] === 0 && this.up[m] === 1) order.keys.raise(this.orderKey(order, m), this.free, base);
     this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
   }
 
@@ -151,9 +159,9 @@ export class Cluster {
   freeOrder(dim: number, lowSlotsFirstFromTop: boolean): FreeOrder {
     const existing = this.orders.find((o) => o.dim === dim && o.lowSlotsFirstFromTop === lowSlotsFirstFromTop);
     if (existing !== undefined) return existing;
-    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys() };
+    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK) };
     this.orders.push(order);
-    for (let m = 0; m < this.slots; m++) if (this.up[m] === 1) order.keys.insert(this.orderKey(order, m));
+    for (let m = 0; m < this.slots; m++) if (this.up[m] === 1) order.keys.insert(this.orderKey(order, m), this.free, m * this.dims);
     return order;
   }
 
@@ -181,7 +189,7 @@ export class Cluster {
     const up = this.up[m] === 1;
     this.tree.update(m, this.free, m * this.dims, up);
     if (!up) return;
-    for (const order of this.orders) if (change === undefined || change[order.dim] !== 0) order.keys.insert(this.orderKey(order, m));
+    for (const order of this.orders) if (change === undefined || change[order.dim] !== 0) order.keys.insert(this.orderKey(order, m), this.free, m * this.dims);
   }
 
   private ensureRoom(slots: number): void {
