@@ -146,9 +146,7 @@ export class Cluster {
       this.allocated[d] = (this.allocated[d] as number) - q;
     }
     this.running[m] = (this.running[m] as number) - 1;
-    this.reindex(m, demand);
-    // orders that kept m's key still need their chunk bound to cover its grown free room
-    for (const order of this.orders) if (demand[order.dim] === 0 && this.up[m] === 1) order.keys.raise(this.orderKey(order, m), this.free, base);
+    this.reindex(m, demand, true);
     this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
   }
 
@@ -184,12 +182,20 @@ export class Cluster {
     for (const order of this.orders) if (change === undefined || change[order.dim] !== 0) order.keys.remove(this.orderKey(order, m));
   }
 
-  /** Puts `m` back into the indexes after {@link unindex} with the same `change`. */
-  private reindex(m: number, change?: Float64Array): void {
+  /**
+   * Puts `m` back into the indexes after {@link unindex} with the same `change`. When its free room
+   * `grew`, the orders that kept its key still raise their chunk bound to cover the new room.
+   */
+  private reindex(m: number, change?: Float64Array, grew = false): void {
     const up = this.up[m] === 1;
-    this.tree.update(m, this.free, m * this.dims, up);
+    const base = m * this.dims;
+    this.tree.update(m, this.free, base, up);
     if (!up) return;
-    for (const order of this.orders) if (change === undefined || change[order.dim] !== 0) order.keys.insert(this.orderKey(order, m), this.free, m * this.dims);
+    for (const order of this.orders) {
+      const key = this.orderKey(order, m);
+      if (change === undefined || change[order.dim] !== 0) order.keys.insert(key, this.free, base);
+      else if (grew) order.keys.raise(key, this.free, base);
+    }
   }
 
   private ensureRoom(slots: number): void {
