@@ -1,6 +1,7 @@
 // The policy registry: queue orders, placements and composites, looked up by name.
 import { inputError, show, type Where } from '../src/errors.js';
-import type { OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
+import { resolveOptions } from '../src/options.js';
+import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
 import { fifo } from './fifo.js';
@@ -33,6 +34,26 @@ export interface CompositeFactory {
 
 export const composites: Readonly<Record<string, CompositeFactory>> = {};
 
+/** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
+export const controllers: Readonly<Record<string, ControllerFactory>> = {};
+
+/** A controller resolved with its options, ready to be made for a run. */
+export interface ControllerSetup {
+  readonly name: string;
+  readonly options: Options;
+  readonly factory: ControllerFactory;
+}
+
+/** Resolves a controller name with options; unknown names and options are input errors listing the valid ones. */
+export function resolveController(name: string, options: Readonly<Record<string, unknown>> = {}, where: Where = {}, optionsWhere: Where = where): ControllerSetup {
+  const factory = controllers[name];
+  if (factory === undefined) {
+    const valid = Object.keys(controllers);
+    throw inputError(RangeError, `Unknown controller ${show(name)}; ${valid.length ? `expected one of ${valid.join(', ')}` : 'none are registered'}`, where);
+  }
+  return { name, options: resolveOptions(`controller ${show(name)}`, options, [factory.options], optionsWhere), factory };
+}
+
 /** Every valid policy name: each `order+placement` pair, then the composites. */
 export function policyNames(): string[] {
   const pairs = Object.keys(queueOrders).flatMap((o) => Object.keys(placements).map((p) => `${o}+${p}`));
@@ -45,6 +66,7 @@ export function describeRegistry(): { kind: string; name: string; description: s
     ...Object.entries(queueOrders).map(([name, f]) => ({ kind: 'queue order', name, ...pick(f) })),
     ...Object.entries(placements).map(([name, f]) => ({ kind: 'placement', name, ...pick(f) })),
     ...Object.entries(composites).map(([name, f]) => ({ kind: 'composite', name, ...pick(f) })),
+    ...Object.entries(controllers).map(([name, f]) => ({ kind: 'controller', name, ...pick({ ...f, cost: 'once per tick' }) })),
   ];
 }
 
@@ -58,36 +80,13 @@ function pick(f: { description: string; cost: string; options: Readonly<Record<s
  */
 export function resolvePolicy(name: string, options: Readonly<Record<string, unknown>> = {}, where: Where = {}, optionsWhere: Where = where): Policy {
   const composite = composites[name];
-  if (composite !== undefined) return composite.create(name, checkOptions(name, options, [composite.options], optionsWhere));
+  if (composite !== undefined) return composite.create(name, resolveOptions(`policy ${show(name)}`, options, [composite.options], optionsWhere));
   const [orderName, placementName, extra] = name.split('+');
   const order = orderName !== undefined ? (queueOrders as Record<string, PartFactory<QueueOrder>>)[orderName] : undefined;
   const placement = placementName !== undefined ? (placements as Record<string, PartFactory<Placement>>)[placementName] : undefined;
   if (order === undefined || placement === undefined || extra !== undefined) {
     throw inputError(RangeError, `Unknown policy ${show(name)}; expected order+placement with order one of ${Object.keys(queueOrders).join(', ')} and placement one of ${Object.keys(placements).join(', ')}${Object.keys(composites).length ? `, or one of ${Object.keys(composites).join(', ')}` : ''}`, where);
   }
-  const resolved = checkOptions(name, options, [order.options, placement.options], optionsWhere);
+  const resolved = resolveOptions(`policy ${show(name)}`, options, [order.options, placement.options], optionsWhere);
   return composedPolicy(name, resolved, (ctx) => order.create(ctx, resolved), (ctx) => placement.create(ctx, resolved));
-}
-
-/** Validates options against the parts' specs and fills in defaults. */
-function checkOptions(name: string, given: Readonly<Record<string, unknown>>, specs: readonly Readonly<Record<string, OptionSpec>>[], where: Where): Options {
-  const all: Record<string, OptionSpec> = Object.assign({}, ...specs);
-  const out: Record<string, string | number | boolean> = {};
-  for (const key of Object.keys(given).sort()) {
-    const spec = all[key];
-    const value = given[key];
-    const at = { ...where, field: where.field !== undefined ? `${where.field}.${key}` : key };
-    if (spec === undefined) {
-      const valid = Object.keys(all);
-      throw inputError(RangeError, `Policy ${show(name)} has no option ${show(key)}; ${valid.length ? `its options are ${valid.join(', ')}` : 'it takes no options'}`, at);
-    }
-    const ok =
-      spec.type === 'string' ? typeof value === 'string' :
-      spec.type === 'boolean' ? typeof value === 'boolean' :
-      typeof value === 'number' && Number.isFinite(value) && (spec.type !== 'integer' || Number.isInteger(value)) && (spec.min === undefined || value >= spec.min);
-    if (!ok) throw inputError(TypeError, `Option ${show(key)} of policy ${show(name)} must be ${spec.type === 'integer' ? 'an integer' : `a ${spec.type}`}${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}, got ${show(value)}`, at);
-    out[key] = value as string | number | boolean;
-  }
-  for (const [key, spec] of Object.entries(all)) if (!(key in out)) out[key] = spec.default;
-  return out;
 }

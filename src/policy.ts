@@ -52,11 +52,32 @@ export interface Decisions {
   place(task: TaskView, machine: number): void;
 }
 
+/** A row for events.arrow: something a policy or controller did that the results should show. */
+export interface EventRecord {
+  /** Short lowercase name, e.g. `offer-declined`, `cap`, `scale-up`, `policy-switch`. */
+  readonly kind: string;
+  /** Machine slot concerned, or -1. */
+  readonly machine?: number;
+  /** Task concerned, if any. */
+  readonly task?: TaskView;
+  /** Free text (e.g. the policy switched to); kept short. */
+  readonly detail?: string;
+  /** A number that goes with the event (e.g. the cap in watts), or NaN. */
+  readonly value?: number;
+}
+
 /** What a policy gets when a run starts. */
 export interface PolicyContext {
   readonly view: ClusterView;
   /** A seeded random stream, independent of every other named stream of the run. */
   random(stream: string): () => number;
+  /**
+   * Asks for a scheduling round at `time` (≥ now; the current instant's round if equal), e.g. when
+   * a decline filter expires or an offer arrives after its latency. Requests at the same time merge.
+   */
+  wakeAt(time: Micros): void;
+  /** Appends a row to the run's events.arrow at the current time. */
+  log(event: EventRecord): void;
 }
 
 /** A policy's live state for one run. */
@@ -67,19 +88,37 @@ export interface Scheduler {
   removed(task: TaskView): void;
   /** One scheduling round: emit placements; leaving tasks waiting is emitting nothing. */
   schedule(out: Decisions): void;
+  /** A task this scheduler placed stopped running (finished or killed); its resources are free again. */
+  stopped?(task: TaskView): void;
+  /** A machine joined, left, failed, recovered or changed; `view` already shows the new state. */
+  machineChanged?(machine: number): void;
+  /**
+   * With an interval, rounds run only on a periodic tick (every `roundInterval` µs from the first
+   * submission, e.g. Mesos' allocation interval), on `wakeAt` times and when a machine joins,
+   * instead of after every instant in which something changed.
+   */
+  readonly roundInterval?: Micros;
 }
 
-/** A documented option of a policy part. */
+/** A value of a policy or controller option: scalars, lists, and string-keyed maps (per-tenant weights). */
+export type OptionValue = string | number | boolean | readonly OptionValue[] | { readonly [key: string]: OptionValue };
+
+/** A documented option of a policy part or controller. */
 export interface OptionSpec {
-  readonly type: 'string' | 'number' | 'integer' | 'boolean';
-  readonly default: string | number | boolean;
+  readonly type: 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
+  readonly default: OptionValue;
   readonly description: string;
   /** For strings: the allowed values, or a note such as "a resource name". */
   readonly values?: readonly string[];
   readonly min?: number;
+  /**
+   * For object and array options (and any finer rule): returns what is wrong with `value`, as a
+   * sentence fragment naming the offending entry and value, or undefined when it is valid.
+   */
+  readonly check?: (value: OptionValue) => string | undefined;
 }
 
-export type Options = Readonly<Record<string, string | number | boolean>>;
+export type Options = Readonly<Record<string, OptionValue>>;
 
 /** A configured policy: named, with its resolved options, making a fresh Scheduler per run. */
 export interface Policy {
@@ -108,4 +147,43 @@ export interface PartFactory<T> {
   /** Cost per decision, for `clustersim policies`. */
   readonly cost: string;
   create(ctx: PolicyContext, options: Options): T;
+}
+
+/** What a controller may do to the cluster; every change is recorded in events.arrow. */
+export interface ClusterControl {
+  /**
+   * Adds a machine of the cluster-spec group `group` (id `<group>-<n>`, n counting on from the
+   * spec's machines); it joins, up and empty, after `delay` µs. Returns its slot at once.
+   */
+  addMachine(group: string, delay?: Micros): number;
+  /** Removes a machine for good: its running tasks are killed and retried per the run's retry policy. */
+  removeMachine(machine: number): void;
+  /** Takes a machine down (failure, power-off); running tasks are killed and retried. */
+  takeDown(machine: number): void;
+  /** Brings a down (not removed) machine back up after `delay` µs. */
+  bringUp(machine: number, delay?: Micros): void;
+  /** Changes a machine's speed; running tasks keep their remaining work and stretch or shrink. */
+  setSpeed(machine: number, speed: number): void;
+  /** Visits pending tasks in admission order until `visit` returns false. */
+  visitPending(visit: (task: TaskView) => boolean): void;
+  /** Visits the tasks running on `machine` in placement order. */
+  visitRunning(machine: number, visit: (task: TaskView) => void): void;
+}
+
+export interface ControllerContext extends PolicyContext {
+  readonly control: ClusterControl;
+}
+
+/** A controller's live state for one run: called on its periodic tick, after that instant's round. */
+export interface Controller {
+  tick(): void;
+}
+
+/** A periodic controller (power capping, autoscaling) as the registry knows it. */
+export interface ControllerFactory {
+  readonly description: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** Ticks every `interval(options)` µs from the first submission. */
+  interval(options: Options): Micros;
+  create(ctx: ControllerContext, options: Options): Controller;
 }

@@ -7,6 +7,7 @@ import { loadExperiment } from '../experiment/config.js';
 import { runToDirectory } from '../experiment/run.js';
 import { checkPolicy, comparisonRows, formatComparison, planExperiment, runExperiment } from '../experiment/runner.js';
 import { loadClusterSpec } from '../model/cluster-spec.js';
+import { checkTraceRef, type TraceRef } from '../traces/index.js';
 import { progressPrinter } from './progress.js';
 
 const EXIT_INPUT = 2;
@@ -53,7 +54,10 @@ async function parse(argv: readonly string[]): Promise<number> {
       (y) =>
         y
           .option('cluster', { type: 'string', demandOption: true, describe: 'Cluster spec file (YAML or JSON)' })
-          .option('trace', { type: 'string', demandOption: true, describe: 'Trace file in the native CSV format' })
+          .option('trace', { type: 'string', describe: 'Trace file or folder (native CSV unless --trace-format says otherwise)' })
+          .option('trace-format', { type: 'string', default: 'native', describe: 'Trace format (see the README)' })
+          .option('trace-options', { type: 'string', default: '{}', describe: 'Trace format options as a JSON object' })
+          .option('max-attempts', { type: 'number', default: 1, describe: 'Attempts a task gets when machines under it go away' })
           .option('policy', { type: 'string', demandOption: true, describe: 'Policy name, e.g. fifo+best-fit (see `clustersim policies`)' })
           .option('policy-options', { type: 'string', default: '{}', describe: 'Policy options as a JSON object' })
           .option('seed', { type: 'number', default: 1, describe: 'Run seed (an integer)' })
@@ -61,19 +65,15 @@ async function parse(argv: readonly string[]): Promise<number> {
           .option('horizon', { type: 'number', describe: 'Stop after this many simulated seconds' })
           .option('out', { type: 'string', demandOption: true, describe: 'Run folder to create (replaced if it exists)' }),
       async (args) => {
-        let options: unknown;
-        try {
-          options = JSON.parse(args['policy-options']);
-        } catch {
-          throw inputError(SyntaxError, `--policy-options is not valid JSON: ${show(args['policy-options'])}`);
-        }
-        if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-          throw inputError(TypeError, `--policy-options must be a JSON object, got ${show(args['policy-options'])}`);
-        }
+        const options = jsonObject('--policy-options', args['policy-options']);
+        const traceOptions = jsonObject('--trace-options', args['trace-options']);
+        if (!Number.isInteger(args['max-attempts']) || args['max-attempts'] < 1) throw inputError(RangeError, `--max-attempts must be a positive integer, got ${show(args['max-attempts'])}`);
         if (!Number.isInteger(args.seed) || args.seed < 0) throw inputError(RangeError, `--seed must be a non-negative integer, got ${show(args.seed)}`);
         if (!(args['sample-interval'] > 0)) throw inputError(RangeError, `--sample-interval must be a positive number of seconds, got ${show(args['sample-interval'])}`);
         if (args.horizon !== undefined && !(args.horizon > 0)) throw inputError(RangeError, `--horizon must be a positive number of seconds, got ${show(args.horizon)}`);
-        const policy = resolvePolicy(args.policy, options as Record<string, unknown>, {}, { field: '--policy-options' });
+        const policy = resolvePolicy(args.policy, options, {}, { field: '--policy-options' });
+        const trace: TraceRef = { format: args['trace-format'], path: args.trace === undefined ? null : resolve(args.trace), options: traceOptions, where: { field: '--trace-format' }, optionsWhere: { field: '--trace-options' } };
+        checkTraceRef(trace);
         const clusterFile = resolve(args.cluster);
         const cluster = loadClusterSpec(clusterFile);
         checkPolicy(policy, cluster, {});
@@ -83,8 +83,10 @@ async function parse(argv: readonly string[]): Promise<number> {
             experiment: 'simulate',
             clusterFile,
             cluster,
-            traceFile: resolve(args.trace),
+            trace,
             policy,
+            controllers: [],
+            maxAttempts: args['max-attempts'],
             seed: args.seed,
             sampleInterval: args['sample-interval'],
             horizon: args.horizon,
@@ -127,4 +129,16 @@ async function parse(argv: readonly string[]): Promise<number> {
     })
     .parseAsync();
   return 0;
+}
+
+/** Parses a JSON-object option such as --policy-options. */
+function jsonObject(flag: string, text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw inputError(SyntaxError, `${flag} is not valid JSON: ${show(text)}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw inputError(TypeError, `${flag} must be a JSON object, got ${show(text)}`);
+  return value as Record<string, unknown>;
 }

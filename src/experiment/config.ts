@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigDocument, type FieldReader } from '../document.js';
 import { show, type Where } from '../errors.js';
+import type { TraceRef } from '../traces/index.js';
 
 /** One policy entry of an experiment: a registry name, its options, and the label runs are named by. */
 export interface PolicyEntry {
@@ -14,13 +15,25 @@ export interface PolicyEntry {
   readonly optionsWhere: Where;
 }
 
+/** One controller entry: a registry name and its options. */
+export interface ControllerEntry {
+  readonly name: string;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly where: Where;
+  readonly optionsWhere: Where;
+}
+
 export interface ExperimentConfig {
   readonly file: string;
   readonly name: string;
   /** Absolute paths, resolved against the experiment file's folder. */
   readonly cluster: string;
-  readonly trace: string;
+  readonly trace: TraceRef;
   readonly policies: readonly PolicyEntry[];
+  /** Periodic controllers every run gets (power capping, autoscaling). */
+  readonly controllers: readonly ControllerEntry[];
+  /** Attempts a task gets when machines under it go away (1 = no retries). */
+  readonly maxAttempts: number;
   readonly seeds: readonly number[];
   /** Seconds between samples in timeseries.arrow. */
   readonly sampleInterval: number;
@@ -28,7 +41,7 @@ export interface ExperimentConfig {
   readonly horizon: number | undefined;
 }
 
-const FIELDS = ['name', 'description', 'cluster', 'trace', 'policies', 'seeds', 'sample_interval', 'horizon'];
+const FIELDS = ['name', 'description', 'cluster', 'trace', 'policies', 'controllers', 'seeds', 'sample_interval', 'horizon', 'max_attempts'];
 const LABEL = /^[A-Za-z0-9_.+\-]+$/;
 
 /** Loads and validates an experiment file; problems name the file, line and field. */
@@ -66,19 +79,42 @@ export function readExperiment(r: FieldReader): ExperimentConfig {
   });
   const sampleInterval = r.get(['sample_interval']) === undefined ? 60 : r.number(['sample_interval'], 0, Infinity, true);
   const horizon = r.get(['horizon']) === undefined ? undefined : r.number(['horizon'], 0, Infinity, true);
-  const [cluster, trace] = (['cluster', 'trace'] as const).map((field) => {
-    const path = resolve(base, r.string([field]));
-    if (!existsSync(path)) r.fail(RangeError, [field], `file not found: ${show(r.get([field]))} (looked for ${path})`);
+  const existing = (at: (string | number)[]): string => {
+    const path = resolve(base, r.string(at));
+    if (!existsSync(path)) r.fail(RangeError, at, `file not found: ${show(r.get(at))} (looked for ${path})`);
     return path;
-  }) as [string, string];
+  };
+  const cluster = existing(['cluster']);
+  const controllers = (r.get(['controllers']) === undefined ? [] : r.array(['controllers'])).map((_, i): ControllerEntry => {
+    const at = ['controllers', i];
+    const where = r.doc.where(at);
+    if (typeof r.get(at) === 'string') return { name: r.string(at), options: {}, where, optionsWhere: where };
+    r.object(at, ['name', 'options']);
+    return { name: r.string([...at, 'name']), options: r.optionalObject([...at, 'options']) ?? {}, where: r.doc.where([...at, 'name']), optionsWhere: r.doc.where([...at, 'options']) };
+  });
+  const maxAttempts = r.get(['max_attempts']) === undefined ? 1 : r.integer(['max_attempts'], 1, 1_000_000);
   return {
     file: r.doc.file,
     name,
     cluster,
-    trace,
+    trace: readTraceRef(r, existing),
     policies,
+    controllers,
+    maxAttempts,
     seeds,
     sampleInterval,
     horizon,
   };
+}
+
+/** `trace: path` (native CSV) or `trace: { format, path, options }`. */
+function readTraceRef(r: FieldReader, existing: (at: (string | number)[]) => string): TraceRef {
+  if (typeof r.get(['trace']) === 'string') {
+    const where = r.doc.where(['trace']);
+    return { format: 'native', path: existing(['trace']), options: {}, where, optionsWhere: where };
+  }
+  r.object(['trace'], ['format', 'path', 'options']);
+  const format = r.optionalString(['trace', 'format']) ?? 'native';
+  const path = r.get(['trace', 'path']) === undefined ? null : existing(['trace', 'path']);
+  return { format, path, options: r.optionalObject(['trace', 'options']) ?? {}, where: r.doc.where(['trace']), optionsWhere: r.doc.where(['trace', 'options']) };
 }

@@ -1,15 +1,16 @@
 // Runs one simulation into a results directory: Arrow files, summary.json and manifest.json.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createReadStream, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { secondsToMicros } from '../engine/time.js';
 import type { ClusterSpec } from '../model/cluster-spec.js';
 import { RunRecorder } from '../metrics/recorder.js';
 import type { Summary } from '../metrics/summary.js';
 import type { Policy } from '../policy.js';
-import { nativeTrace } from '../traces/native.js';
+import type { ControllerSetup } from '../../policies/index.js';
+import { openTrace, type TraceRef } from '../traces/index.js';
 import { PendingDir } from './run-dir.js';
 import { Simulation } from './simulation.js';
 
@@ -19,8 +20,11 @@ export interface RunPlan {
   readonly experiment: string;
   readonly clusterFile: string;
   readonly cluster: ClusterSpec;
-  readonly traceFile: string;
+  readonly trace: TraceRef;
   readonly policy: Policy;
+  readonly controllers: readonly ControllerSetup[];
+  /** Attempts a task gets when machines under it go away (1 = no retries). */
+  readonly maxAttempts: number;
   readonly seed: number;
   /** Seconds. */
   readonly sampleInterval: number;
@@ -40,13 +44,15 @@ export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?:
   const recorder = new RunRecorder(dir.path, plan.cluster.resources);
   const started = process.hrtime.bigint();
   const startedAt = new Date().toISOString();
-  const trace = nativeTrace(plan.traceFile, plan.cluster.resources);
+  const trace = openTrace(plan.trace, plan.cluster, plan.seed);
   try {
     const sim = new Simulation(
       {
         cluster: plan.cluster,
         trace,
         policy: plan.policy,
+        controllers: plan.controllers,
+        maxAttempts: plan.maxAttempts,
         seed: plan.seed,
         sampleInterval: secondsToMicros(plan.sampleInterval),
         horizon: plan.horizon === undefined ? undefined : secondsToMicros(plan.horizon),
@@ -86,9 +92,13 @@ export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?:
 function runConfig(plan: RunPlan) {
   return {
     cluster: plan.clusterFile,
-    trace: plan.traceFile,
+    trace: plan.trace.path,
+    trace_format: plan.trace.format,
+    trace_options: plan.trace.options,
     policy: plan.policy.name,
     options: plan.policy.options,
+    controllers: plan.controllers.map((c) => ({ name: c.name, options: c.options })),
+    max_attempts: plan.maxAttempts,
     seed: plan.seed,
     sample_interval_s: plan.sampleInterval,
     horizon_s: plan.horizon ?? null,
@@ -96,6 +106,17 @@ function runConfig(plan: RunPlan) {
 }
 
 const fileHashes = new Map<string, Promise<string>>();
+
+/** The hash of a file, or of a folder's files in name order (multi-file traces). */
+async function hashPath(path: string): Promise<string> {
+  if (!statSync(path).isDirectory()) return hashFile(path);
+  const h = createHash('sha256');
+  for (const entry of readdirSync(path, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort()) {
+    h.update(relative(path, entry));
+    h.update(await hashFile(entry));
+  }
+  return h.digest('hex');
+}
 
 function hashFile(path: string): Promise<string> {
   let hash = fileHashes.get(path);
@@ -117,7 +138,7 @@ async function configHash(config: ReturnType<typeof runConfig>, plan: RunPlan): 
   const h = createHash('sha256');
   h.update(JSON.stringify({ ...config, cluster: undefined, trace: undefined }));
   h.update(await hashFile(plan.clusterFile));
-  h.update(await hashFile(plan.traceFile));
+  if (plan.trace.path !== null) h.update(await hashPath(plan.trace.path));
   return h.digest('hex');
 }
 

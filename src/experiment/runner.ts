@@ -1,6 +1,7 @@
 // Runs an experiment: every policy × seed, one results directory per run, and a comparison table.
 import { join } from 'node:path';
-import { resolvePolicy } from '../../policies/index.js';
+import { resolveController, resolvePolicy } from '../../policies/index.js';
+import { checkTraceRef } from '../traces/index.js';
 import { inputError, isInputError, type Where } from '../errors.js';
 import { Cluster } from '../model/cluster.js';
 import { loadClusterSpec, type ClusterSpec } from '../model/cluster-spec.js';
@@ -24,6 +25,8 @@ export function planExperiment(config: ExperimentConfig): PlannedRun[] {
     checkPolicy(policy, cluster, entry.optionsWhere);
     return { entry, policy };
   });
+  const controllers = config.controllers.map((c) => resolveController(c.name, c.options, c.where, c.optionsWhere));
+  checkTraceRef(config.trace);
   return policies.flatMap(({ entry, policy }) =>
     config.seeds.map((seed) => ({
       label: entry.label,
@@ -32,8 +35,10 @@ export function planExperiment(config: ExperimentConfig): PlannedRun[] {
         experiment: config.name,
         clusterFile: config.cluster,
         cluster,
-        traceFile: config.trace,
+        trace: config.trace,
         policy,
+        controllers,
+        maxAttempts: config.maxAttempts,
         seed,
         sampleInterval: config.sampleInterval,
         horizon: config.horizon,
@@ -49,7 +54,7 @@ export function planExperiment(config: ExperimentConfig): PlannedRun[] {
 export function checkPolicy(policy: Policy, spec: ClusterSpec, where: Where): void {
   const cluster = new Cluster(spec);
   try {
-    policy.create({ view: new LiveClusterView(cluster, () => 0), random: (name) => randomStream(0, name) });
+    policy.create({ view: new LiveClusterView(cluster, () => 0), random: (name) => randomStream(0, name), wakeAt: () => {}, log: () => {} });
   } catch (error) {
     if (isInputError(error) && where.file !== undefined) throw inputError(RangeError, (error as Error).message, where);
     throw error;

@@ -8,7 +8,8 @@ import { satisfies } from '../model/constraints.js';
 import { makeTask, type Task, type TaskSpec, type TaskView } from '../model/task.js';
 import { LiveClusterView } from '../model/view.js';
 import { UsageLedger } from '../metrics/usage.js';
-import type { Decisions, Policy, Scheduler } from '../policy.js';
+import type { ControllerSetup } from '../../policies/index.js';
+import type { Decisions, EventRecord, Policy, Scheduler } from '../policy.js';
 import { randomStream } from '../random.js';
 import type { TraceSource } from '../traces/source.js';
 
@@ -26,6 +27,10 @@ export interface RunInput {
   readonly cluster: ClusterSpec;
   readonly trace: TraceSource;
   readonly policy: Policy;
+  /** Periodic controllers (power capping, autoscaling), ticking from the first submission. */
+  readonly controllers?: readonly ControllerSetup[];
+  /** Attempts a task gets when machines under it go away (default 1: no retries). */
+  readonly maxAttempts?: number;
   readonly seed: number;
   /** Time between samples of the cluster state. */
   readonly sampleInterval: Micros;
@@ -84,7 +89,12 @@ export class Simulation {
     this.cluster = new Cluster(input.cluster);
     this.ledger = new UsageLedger(this.cluster, 0);
     this.view = new LiveClusterView(this.cluster, () => this.engine.now);
-    this.scheduler = input.policy.create({ view: this.view, random: (name) => randomStream(input.seed, name) });
+    this.scheduler = input.policy.create({
+      view: this.view,
+      random: (name) => randomStream(input.seed, name),
+      wakeAt: (time) => this.wakeAt(time),
+      log: (event) => this.log(event),
+    });
   }
 
   get now(): Micros {
@@ -240,6 +250,14 @@ export class Simulation {
     this.untrack(task, slot);
     this.observer.taskEnded(task, this);
     if (this.pending > 0) this.requestRound();
+  }
+
+  private wakeAt(time: Micros): void {
+    throw new Error(`wakeAt(${time}) lands with the core extension`);
+  }
+
+  private log(event: EventRecord): void {
+    throw new Error(`log(${event.kind}) lands with the core extension`);
   }
 
   /** Asks for a scheduling round once every event of the current instant has been applied. */

@@ -1,5 +1,24 @@
 // What every trace reader provides: tasks in non-decreasing submit order, in chunks, streamed.
+import type { Micros } from '../engine/time.js';
+import type { Attributes } from '../model/constraints.js';
 import type { TaskSpec } from '../model/task.js';
+
+/**
+ * A change to the machine population recorded in a trace (Google `machine_events`, Alibaba
+ * `server_event`). `add` of an unknown id creates a machine; `add` of a known, removed id brings
+ * it back; `update` changes capacity and/or attributes in place.
+ */
+export interface MachineEvent {
+  readonly time: Micros;
+  readonly kind: 'add' | 'remove' | 'update';
+  readonly id: string;
+  /** Capacity per resource dimension in base units (required for `add` of a new id). */
+  readonly capacity?: Float64Array;
+  readonly attributes?: Attributes;
+  /** Group the machine is reported under in the outputs (default `trace`). */
+  readonly group?: string;
+  readonly speed?: number;
+}
 
 /** A workload stream. Chunks arrive in non-decreasing submit order; memory stays bounded. */
 export interface TraceSource {
@@ -7,6 +26,11 @@ export interface TraceSource {
   readonly name: string;
   /** Yields tasks in chunks; errors are input errors naming the file and line. */
   chunks(): AsyncIterable<readonly TaskSpec[]>;
+  /**
+   * Machine changes in non-decreasing time order, in chunks, if the trace has any. At equal
+   * times, machine events apply before task finishes and arrivals.
+   */
+  machineEvents?(): AsyncIterable<readonly MachineEvent[]>;
   /** Fraction of the input consumed so far (0..1), or null when unknown; for progress. */
   progress(): number | null;
 }

@@ -7,6 +7,7 @@ import { resolvePolicy } from '../../policies/index.js';
 import { runToDirectory } from '../../src/experiment/run.js';
 import { loadClusterSpec } from '../../src/model/cluster-spec.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
+import { traceFile } from '../../src/traces/index.js';
 
 const tempDir = useTempDirs('determinism');
 
@@ -33,7 +34,9 @@ async function runOnce(inputs: Inputs): Promise<Outputs> {
       experiment: 'determinism',
       clusterFile: inputs.cluster,
       cluster: loadClusterSpec(inputs.cluster),
-      traceFile: inputs.trace,
+      trace: traceFile(inputs.trace),
+      controllers: [],
+      maxAttempts: 1,
       policy: resolvePolicy(inputs.policy),
       seed: inputs.seed,
       sampleInterval: inputs.sampleInterval,

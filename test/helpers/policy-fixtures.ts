@@ -110,7 +110,7 @@ export class PolicyHarness {
   constructor(spec: ClusterSpec, readonly policy: Policy, seed = 1) {
     this.cluster = new Cluster(spec);
     this.view = new LiveClusterView(this.cluster, () => this.now);
-    this.scheduler = policy.create({ view: this.view, random: (name) => randomStream(seed, name) });
+    this.scheduler = policy.create({ view: this.view, random: (name) => randomStream(seed, name), wakeAt: () => {}, log: () => {} });
   }
 
   /** Admits a new task to the pending queue. */

@@ -6,6 +6,7 @@ import { runToDirectory } from '../../src/experiment/run.js';
 import type { Summary } from '../../src/metrics/summary.js';
 import { loadClusterSpec } from '../../src/model/cluster-spec.js';
 import { readArrowRows, type Row } from './arrow.js';
+import { traceFile as traceRef } from '../../src/traces/index.js';
 
 export interface Scenario {
   /** Cluster spec as YAML text. */
@@ -52,7 +53,9 @@ export async function runScenario(root: string, s: Scenario): Promise<ScenarioRe
       experiment: 'test',
       clusterFile,
       cluster: loadClusterSpec(clusterFile),
-      traceFile,
+      trace: traceRef(traceFile),
+      controllers: [],
+      maxAttempts: 1,
       policy: resolvePolicy(s.policy, s.options ?? {}),
       seed: s.seed ?? 1,
       sampleInterval: s.sampleInterval ?? 60,
