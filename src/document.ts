@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { inputError, show, type Where } from './errors.js';
+import { didYouMean } from './suggest.js';
 
 export type Path = readonly (string | number)[];
 
@@ -65,7 +66,8 @@ export class ConfigDocument {
 
 /** Reads typed fields out of a {@link ConfigDocument}, throwing input errors that name the field and line. */
 export class FieldReader {
-  constructor(readonly doc: ConfigDocument) {}
+  /** `root` replaces the document's value (a sweep point's variant) while locations still come from the document. */
+  constructor(readonly doc: ConfigDocument, private readonly root: unknown = doc.value) {}
 
   fail(Kind: typeof RangeError | typeof TypeError, path: Path, message: string): never {
     throw inputError(Kind, message, this.doc.where(path));
@@ -79,7 +81,7 @@ export class FieldReader {
   }
 
   get(path: Path): unknown {
-    let node: unknown = this.doc.value;
+    let node: unknown = this.root;
     for (const part of path) {
       if (node === null || typeof node !== 'object') return undefined;
       node = (node as Record<string | number, unknown>)[part];
@@ -95,7 +97,7 @@ export class FieldReader {
     if (allowed !== undefined) {
       for (const key of Object.keys(value)) {
         if (!allowed.includes(key)) {
-          this.fail(RangeError, [...path, key], `unknown field; expected one of ${allowed.join(', ')}`);
+          this.fail(RangeError, [...path, key], `unknown field ${show(key)}${didYouMean(key, allowed)}; expected one of ${allowed.join(', ')}`);
         }
       }
     }

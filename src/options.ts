@@ -1,5 +1,6 @@
 // Checking user-given options against documented specs: policies, controllers and trace formats share it.
 import { inputError, show, type Where } from './errors.js';
+import { didYouMean } from './suggest.js';
 import type { OptionSpec, Options, OptionValue } from './policy.js';
 
 /**
@@ -15,14 +16,14 @@ export function resolveOptions(owner: string, given: Readonly<Record<string, unk
     const at = { ...where, field: where.field !== undefined ? `${where.field}.${key}` : key };
     if (spec === undefined) {
       const valid = Object.keys(all);
-      throw inputError(RangeError, `${capitalise(owner)} has no option ${show(key)}; ${valid.length ? `its options are ${valid.join(', ')}` : 'it takes no options'}`, at);
+      throw inputError(RangeError, `${capitalise(owner)} has no option ${show(key)}${didYouMean(key, valid)}; ${valid.length ? `its options are ${valid.join(', ')}` : 'it takes no options'}`, at);
     }
     if (!hasType(spec, value)) {
       const expected = spec.type === 'integer' ? 'an integer' : spec.type === 'array' ? 'a list' : spec.type === 'object' ? 'a map' : `a ${spec.type}`;
       throw inputError(TypeError, `Option ${show(key)} of ${owner} must be ${expected}${spec.min !== undefined ? ` ≥ ${spec.min}` : ''}, got ${show(value)}`, at);
     }
     if (spec.type === 'string' && spec.values !== undefined && !spec.values.some((v) => v.startsWith('<')) && !spec.values.includes(value as string)) {
-      throw inputError(RangeError, `Option ${show(key)} of ${owner} must be one of ${spec.values.join(', ')}, got ${show(value)}`, at);
+      throw inputError(RangeError, `Option ${show(key)} of ${owner} must be one of ${spec.values.join(', ')}, got ${show(value)}${didYouMean(value as string, spec.values)}`, at);
     }
     const problem = spec.check?.(value as OptionValue);
     if (problem !== undefined) throw inputError(RangeError, `Option ${show(key)} of ${owner}: ${problem}`, at);

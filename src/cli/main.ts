@@ -3,12 +3,12 @@ import { resolve } from 'node:path';
 import yargs from 'yargs';
 import { describeRegistry, resolvePolicy } from '../../policies/index.js';
 import { isInputError, inputError, show } from '../errors.js';
-import { loadExperiment } from '../experiment/config.js';
 import { runToDirectory } from '../experiment/run.js';
-import { checkPolicy, comparisonRows, formatComparison, planExperiment, runExperiment } from '../experiment/runner.js';
+import { checkPolicy } from '../experiment/runner.js';
 import { loadClusterSpec } from '../model/cluster-spec.js';
 import { checkTraceRef, type TraceRef } from '../traces/index.js';
-import { progressPrinter } from './progress.js';
+import { mergeCommand, mergeOptions } from './merge.js';
+import { runCommand, runOptions } from './run.js';
 
 const EXIT_INPUT = 2;
 
@@ -27,27 +27,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function parse(argv: readonly string[]): Promise<number> {
+  let code = 0;
   await yargs([...argv])
     .scriptName('clustersim')
     .usage('$0 <command> [options]\n\nA deterministic discrete-event simulator of cluster scheduling.')
-    .command(
-      'run [experiment]',
-      'Run an experiment file: every policy × seed, results under <out>/<name>/<run>/',
-      (y) =>
-        y
-          .positional('experiment', { type: 'string', default: 'experiments/default.yaml', describe: 'Experiment file (YAML or JSON)' })
-          .option('out', { type: 'string', default: 'results', describe: 'Results root folder' })
-          .option('quiet', { type: 'boolean', default: false, describe: 'No progress lines' }),
-      async (args) => {
-        const config = loadExperiment(args.experiment);
-        const runs = planExperiment(config);
-        const resultsDir = resolve(args.out, config.name);
-        const progress = args.quiet ? undefined : progressPrinter();
-        const outcomes = await runExperiment(runs, resultsDir, progress);
-        progress?.end();
-        process.stdout.write(`\n${config.name}: ${runs.length} runs, results in ${resultsDir}\n\n${formatComparison(comparisonRows(outcomes))}\n`);
-      },
-    )
+    .command('run [experiment]', 'Run an experiment file: every policy × sweep point × seed, results under <out>/<name>/<run>/', runOptions, async (args) => {
+      code = await runCommand(args);
+    })
+    .command('merge <out> <parts..>', 'Join the results folders of `run --shard i/N` parts into one tree with index.arrow', mergeOptions, (args) => {
+      code = mergeCommand(args);
+    })
     .command(
       'simulate',
       'Simulate one run without an experiment file',
@@ -128,7 +117,7 @@ async function parse(argv: readonly string[]): Promise<number> {
       throw inputError(Error, `${message} (run "clustersim --help" for usage)`);
     })
     .parseAsync();
-  return 0;
+  return code;
 }
 
 /** Parses a JSON-object option such as --policy-options. */

@@ -1,25 +1,48 @@
-// Progress on stderr: a live line on a terminal, one plain line per finished run otherwise.
-import type { ExperimentProgress } from '../experiment/runner.js';
+// Progress on stderr: a bar with the ETA on a terminal, one plain line per finished run otherwise.
+import type { SweepEvent } from '../experiment/execute.js';
 
-export function progressPrinter(stream: NodeJS.WriteStream = process.stderr): ExperimentProgress & { end(): void } {
+/** Formats seconds as `1h02m`, `3m05s` or `12s`. */
+export function duration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** The bar line: done/total, percent, elapsed and the ETA from the mean pace so far. */
+export function barLine(finished: number, toRun: number, elapsedSeconds: number, width = 24): string {
+  const fraction = toRun === 0 ? 1 : finished / toRun;
+  const filled = Math.round(fraction * width);
+  const eta = finished === 0 ? '?' : duration((elapsedSeconds / finished) * (toRun - finished));
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${toRun} runs ${(100 * fraction).toFixed(0)}%  elapsed ${duration(elapsedSeconds)}  ETA ${eta}`;
+}
+
+export function progressPrinter(stream: NodeJS.WriteStream = process.stderr, now: () => number = () => performance.now()): ((event: SweepEvent) => void) & { end(): void } {
   const tty = stream.isTTY === true;
-  const start = Date.now();
-  let lastDraw = 0;
+  const start = now();
   let drawn = false;
-  const printer = (event: Parameters<ExperimentProgress>[0]) => {
-    const elapsed = ((Date.now() - start) / 1000).toFixed(1);
-    const head = `[${event.index + 1}/${event.total}] ${event.id}`;
-    if (event.done) {
-      if (tty) stream.write(`\r\x1b[K`);
-      stream.write(`${head} done (${elapsed} s elapsed)\n`);
-      drawn = false;
-      return;
-    }
-    if (!tty || Date.now() - lastDraw < 100) return;
-    lastDraw = Date.now();
-    const pct = event.fraction === null ? '' : ` ${(100 * event.fraction).toFixed(0)}% of trace read`;
-    stream.write(`\r\x1b[K${head}${pct}`);
+  let finished = 0;
+  let toRun = 0;
+  let lastDraw = -Infinity;
+  const draw = (suffix = '') => {
+    if (!tty) return;
+    lastDraw = now();
+    stream.write(`\r\x1b[K${barLine(finished, toRun, (now() - start) / 1000)}${suffix}`);
     drawn = true;
+  };
+  const printer = (event: SweepEvent) => {
+    if (event.kind === 'start') {
+      toRun = event.toRun;
+      const skipped = event.skipped > 0 ? `, ${event.skipped} already finished (resumed)` : '';
+      stream.write(`${event.total} runs${skipped}; ${event.toRun} to run\n`);
+      draw();
+    } else if (event.kind === 'reading') {
+      if (tty && now() - lastDraw >= 100) draw(event.fraction === null ? '' : `  ${event.id} ${(100 * event.fraction).toFixed(0)}% of trace`);
+    } else {
+      finished = event.finished;
+      if (tty) draw();
+      else stream.write(`[${event.finished}/${event.toRun}] ${event.id} done in ${event.wallSeconds.toFixed(1)} s (${duration((now() - start) / 1000)} elapsed)\n`);
+    }
   };
   return Object.assign(printer, {
     end: () => {

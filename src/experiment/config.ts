@@ -1,9 +1,10 @@
 // Experiment files: what to run (cluster, trace, policies with options, seeds, sampling), validated.
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ConfigDocument, type FieldReader } from '../document.js';
+import { ConfigDocument, FieldReader } from '../document.js';
 import { show, type Where } from '../errors.js';
 import type { TraceRef } from '../traces/index.js';
+import { expandSweep, readSweep, type SweepAxis, type SweepPoint } from './sweep.js';
 
 /** One policy entry of an experiment: a registry name, its options, and the label runs are named by. */
 export interface PolicyEntry {
@@ -39,9 +40,21 @@ export interface ExperimentConfig {
   readonly sampleInterval: number;
   /** Seconds after which runs stop, if set. */
   readonly horizon: number | undefined;
+  /** Sweep axes, in file order (empty without a `sweep`). */
+  readonly sweep: readonly SweepAxis[];
+  /** What runs, before seeds: one point per policy and combination of sweep values, in plan order. */
+  readonly points: readonly ExperimentPoint[];
 }
 
-const FIELDS = ['name', 'description', 'cluster', 'trace', 'policies', 'controllers', 'seeds', 'sample_interval', 'horizon', 'max_attempts'];
+/** The fields of an experiment that one sweep point can change. */
+export type ExperimentBase = Omit<ExperimentConfig, 'sweep' | 'points' | 'seeds' | 'name' | 'file'>;
+
+/** One policy with one combination of sweep values; runs are points × seeds. */
+export interface ExperimentPoint extends Omit<ExperimentBase, 'policies'>, SweepPoint {
+  readonly policy: PolicyEntry;
+}
+
+export const EXPERIMENT_FIELDS = ['name', 'description', 'cluster', 'trace', 'policies', 'controllers', 'seeds', 'sample_interval', 'horizon', 'max_attempts', 'sweep', 'exclude', 'include'];
 const LABEL = /^[A-Za-z0-9_.+\-]+$/;
 
 /** Loads and validates an experiment file; problems name the file, line and field. */
@@ -50,11 +63,24 @@ export function loadExperiment(file: string): ExperimentConfig {
 }
 
 export function readExperiment(r: FieldReader): ExperimentConfig {
-  r.object([], FIELDS);
-  const base = dirname(resolve(r.doc.file));
+  r.object([], EXPERIMENT_FIELDS);
   const name = r.string(['name']);
   if (!LABEL.test(name)) r.fail(RangeError, ['name'], `${show(name)} may hold letters, digits, "_", ".", "+" and "-" only (it names the results folder)`);
   if (r.get(['description']) !== undefined) r.string(['description']);
+  const seeds = r.array(['seeds']).map((_, i) => r.integer(['seeds', i], 0, 2 ** 32 - 1));
+  if (seeds.length === 0) r.fail(RangeError, ['seeds'], 'list at least one seed');
+  seeds.forEach((s, i) => {
+    if (seeds.indexOf(s) !== i) r.fail(RangeError, ['seeds', i], `seed ${s} is listed twice`);
+  });
+  const base = readBase(r);
+  const sweep = readSweep(r, base);
+  const points = expandSweep(r, base, sweep, (variant) => readBase(new FieldReader(r.doc, variant)));
+  return { file: r.doc.file, name, seeds, ...base, sweep, points };
+}
+
+/** The fields a sweep may vary, read from `r` (the file itself or a sweep point's variant of it). */
+function readBase(r: FieldReader): ExperimentBase {
+  const base = dirname(resolve(r.doc.file));
   const policies = r.array(['policies']).map((_, i): PolicyEntry => {
     const at = ['policies', i];
     const where = r.doc.where(at);
@@ -72,11 +98,6 @@ export function readExperiment(r: FieldReader): ExperimentConfig {
       r.fail(RangeError, ['policies', i], `two entries are labelled ${show(p.label)}; give one a distinct "label"`);
     }
   });
-  const seeds = r.array(['seeds']).map((_, i) => r.integer(['seeds', i], 0, 2 ** 32 - 1));
-  if (seeds.length === 0) r.fail(RangeError, ['seeds'], 'list at least one seed');
-  seeds.forEach((s, i) => {
-    if (seeds.indexOf(s) !== i) r.fail(RangeError, ['seeds', i], `seed ${s} is listed twice`);
-  });
   const sampleInterval = r.get(['sample_interval']) === undefined ? 60 : r.number(['sample_interval'], 0, Infinity, true);
   const horizon = r.get(['horizon']) === undefined ? undefined : r.number(['horizon'], 0, Infinity, true);
   const existing = (at: (string | number)[]): string => {
@@ -93,18 +114,7 @@ export function readExperiment(r: FieldReader): ExperimentConfig {
     return { name: r.string([...at, 'name']), options: r.optionalObject([...at, 'options']) ?? {}, where: r.doc.where([...at, 'name']), optionsWhere: r.doc.where([...at, 'options']) };
   });
   const maxAttempts = r.get(['max_attempts']) === undefined ? 1 : r.integer(['max_attempts'], 1, 1_000_000);
-  return {
-    file: r.doc.file,
-    name,
-    cluster,
-    trace: readTraceRef(r, existing),
-    policies,
-    controllers,
-    maxAttempts,
-    seeds,
-    sampleInterval,
-    horizon,
-  };
+  return { cluster, trace: readTraceRef(r, existing), policies, controllers, maxAttempts, sampleInterval, horizon };
 }
 
 /** `trace: path` (native CSV) or `trace: { format, path, options }`. */

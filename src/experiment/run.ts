@@ -29,6 +29,8 @@ export interface RunPlan {
   /** Seconds. */
   readonly sampleInterval: number;
   readonly horizon?: number | undefined;
+  /** Sweep axis key → value, recorded in the manifest for the results index. */
+  readonly params?: Readonly<Record<string, unknown>>;
 }
 
 export interface RunOutcome {
@@ -69,8 +71,9 @@ export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?:
       run: plan.id,
       experiment: plan.experiment,
       seed: plan.seed,
+      params: plan.params ?? {},
       config,
-      config_hash: await configHash(config, plan),
+      config_hash: await planHash(plan),
       git_commit: gitCommit(),
       node: process.version,
       started_at: startedAt,
@@ -133,8 +136,9 @@ function hashFile(path: string): Promise<string> {
   return hash;
 }
 
-/** sha256 over the run config (without file paths) and the contents of the cluster and trace files. */
-async function configHash(config: ReturnType<typeof runConfig>, plan: RunPlan): Promise<string> {
+/** sha256 over the run config (without file paths) and the contents of the cluster and trace files; resuming compares it. */
+export async function planHash(plan: RunPlan): Promise<string> {
+  const config = runConfig(plan);
   const h = createHash('sha256');
   h.update(JSON.stringify({ ...config, cluster: undefined, trace: undefined }));
   h.update(await hashFile(plan.clusterFile));

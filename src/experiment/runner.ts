@@ -1,8 +1,9 @@
 // Runs an experiment: every policy × seed, one results directory per run, and a comparison table.
 import { join } from 'node:path';
-import { resolveController, resolvePolicy } from '../../policies/index.js';
+import { policyNames, resolveController, resolvePolicy } from '../../policies/index.js';
 import { checkTraceRef } from '../traces/index.js';
 import { inputError, isInputError, type Where } from '../errors.js';
+import { didYouMean } from '../suggest.js';
 import { Cluster } from '../model/cluster.js';
 import { loadClusterSpec, type ClusterSpec } from '../model/cluster-spec.js';
 import { LiveClusterView } from '../model/view.js';
@@ -15,36 +16,52 @@ import { runToDirectory, type RunOutcome, type RunPlan } from './run.js';
 export interface PlannedRun {
   readonly plan: RunPlan;
   readonly label: string;
+  /** Sweep axis key → value for this run. */
+  readonly params: Readonly<Record<string, unknown>>;
 }
 
-/** Expands an experiment into runs, policies outermost, then seeds; resolves every policy first. */
+/** Expands an experiment into runs: its points (policies, then sweep values) outermost, then seeds; resolves every policy first. */
 export function planExperiment(config: ExperimentConfig): PlannedRun[] {
-  const cluster = loadClusterSpec(config.cluster);
-  const policies = config.policies.map((entry) => {
-    const policy = resolvePolicy(entry.name, entry.options, entry.where, entry.optionsWhere);
+  const clusters = new Map<string, ClusterSpec>();
+  const clusterOf = (file: string) => clusters.get(file) ?? clusters.set(file, loadClusterSpec(file)).get(file) as ClusterSpec;
+  return config.points.flatMap((point) => {
+    const entry = point.policy;
+    const cluster = clusterOf(point.cluster);
+    const policy = resolveNamed(entry.name, entry.options, entry.where, entry.optionsWhere);
     checkPolicy(policy, cluster, entry.optionsWhere);
-    return { entry, policy };
-  });
-  const controllers = config.controllers.map((c) => resolveController(c.name, c.options, c.where, c.optionsWhere));
-  checkTraceRef(config.trace);
-  return policies.flatMap(({ entry, policy }) =>
-    config.seeds.map((seed) => ({
+    const controllers = point.controllers.map((c) => resolveController(c.name, c.options, c.where, c.optionsWhere));
+    checkTraceRef(point.trace);
+    return config.seeds.map((seed) => ({
       label: entry.label,
+      params: point.params,
       plan: {
-        id: `${entry.label}-seed${seed}`,
+        id: `${point.id}-seed${seed}`,
         experiment: config.name,
-        clusterFile: config.cluster,
+        clusterFile: point.cluster,
         cluster,
-        trace: config.trace,
+        trace: point.trace,
         policy,
         controllers,
-        maxAttempts: config.maxAttempts,
+        maxAttempts: point.maxAttempts,
         seed,
-        sampleInterval: config.sampleInterval,
-        horizon: config.horizon,
+        sampleInterval: point.sampleInterval,
+        horizon: point.horizon,
+        params: point.params,
       },
-    })),
-  );
+    }));
+  });
+}
+
+/** {@link resolvePolicy}, with the nearest valid name suggested when the name is unknown. */
+function resolveNamed(name: string, options: Readonly<Record<string, unknown>>, where: Where, optionsWhere: Where): Policy {
+  try {
+    return resolvePolicy(name, options, where, optionsWhere);
+  } catch (error) {
+    const names = policyNames();
+    const hint = names.includes(name) ? '' : didYouMean(name, names);
+    if (!isInputError(error) || hint === '') throw error;
+    throw inputError(RangeError, `${(error as Error).message}${hint}`);
+  }
 }
 
 /**

@@ -317,12 +317,13 @@ describe('clustersim commands', () => {
     expect(readdirSync(join(dir, 'results'))).toEqual(['run1']);
   });
 
-  it('run with a good experiment exits 0 and creates one folder per policy and seed', async () => {
+  it('run with a good experiment exits 0 and creates one folder per policy and seed, the index and the run list', async () => {
     write({ 'exp.yaml': experiment('  - fifo+first-fit\n  - priority+best-fit', 'seeds: [1, 2]') });
     const result = await cli('run', join(dir, 'exp.yaml'), '--out', join(dir, 'results'), '--quiet');
     expect(result.code).toBe(0);
-    const runs = readdirSync(join(dir, 'results', 'bad')).sort();
-    expect(runs).toEqual(['fifo+first-fit-seed1', 'fifo+first-fit-seed2', 'priority+best-fit-seed1', 'priority+best-fit-seed2']);
+    const entries = readdirSync(join(dir, 'results', 'bad')).sort();
+    expect(entries).toEqual(['experiment.json', 'fifo+first-fit-seed1', 'fifo+first-fit-seed2', 'index.arrow', 'priority+best-fit-seed1', 'priority+best-fit-seed2']);
+    const runs = entries.filter((e) => e.includes('seed'));
     for (const run of runs) expect(readdirSync(join(dir, 'results', 'bad', run)).sort()).toEqual(RUN_FILES);
   });
 });

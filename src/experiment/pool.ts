@@ -1,0 +1,70 @@
+// The parallel runner: worker threads, each taking the next run from a shared queue, one run per worker at a time.
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { inputError } from '../errors.js';
+import type { WorkerResult, WorkerTask } from './worker.js';
+
+/** Cores of this machine: the default for `--jobs`. */
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+/**
+ * The worker script. Builds load worker.js; sources (tests, `node --import tsx`) load worker.ts through
+ * a small module that first registers tsx in the new thread, since Node 20 does not carry loaders into workers.
+ */
+function workerScript(): URL {
+  const worker = new URL(`./worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
+  if (worker.pathname.endsWith('.js')) return worker;
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  return new URL(`data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker.href)});`)}`);
+}
+
+/**
+ * Runs `ids` of the experiment in `file` on `jobs` threads, calling `done` as each finishes. Resolves
+ * once all are done, or, when `signal` aborts, as soon as the workers are stopped (unfinished runs
+ * leave only hidden partial folders, which the caller removes). The first failing run stops the rest.
+ */
+export function runInPool(file: string, ids: readonly string[], resultsDir: string, jobs: number, done: (id: string, wallSeconds: number) => void, signal?: AbortSignal): Promise<void> {
+  const queue = [...ids];
+  const workers: Worker[] = [];
+  return new Promise<void>((resolve, reject) => {
+    let running = 0;
+    let settled = false;
+    const finish = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      void Promise.all(workers.map((w) => w.terminate())).then(() => (error === undefined ? resolve() : reject(error)));
+    };
+    const onAbort = () => finish();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const feed = (worker: Worker) => {
+      const id = queue.shift();
+      if (id === undefined) {
+        if (running === 0) finish();
+        return;
+      }
+      running++;
+      worker.postMessage({ file, id, resultsDir } satisfies WorkerTask);
+    };
+    for (let i = 0; i < Math.min(jobs, ids.length); i++) {
+      const worker = new Worker(workerScript());
+      workers.push(worker);
+      worker.on('message', (result: WorkerResult & { id: string }) => {
+        running--;
+        if (!result.ok) {
+          finish(result.input ? inputError(Error, result.message) : new Error(`run ${result.id} failed: ${result.message}`));
+          return;
+        }
+        done(result.id, result.wallSeconds);
+        feed(worker);
+      });
+      worker.on('error', (error) => finish(error));
+      feed(worker);
+    }
+    if (ids.length === 0) finish();
+  });
+}
