@@ -7,6 +7,7 @@ import { runToDirectory } from '../experiment/run.js';
 import { checkPolicy } from '../experiment/runner.js';
 import { loadClusterSpec } from '../model/cluster-spec.js';
 import { checkTraceRef, type TraceRef } from '../traces/index.js';
+import { compareCommand, compareOptions } from './compare.js';
 import { mergeCommand, mergeOptions } from './merge.js';
 import { runCommand, runOptions } from './run.js';
 
@@ -36,6 +37,9 @@ async function parse(argv: readonly string[]): Promise<number> {
     })
     .command('merge <out> <parts..>', 'Join the results folders of `run --shard i/N` parts into one tree with index.arrow', mergeOptions, (args) => {
       code = mergeCommand(args);
+    })
+    .command('compare <baseline> <candidate>', 'Pair two results folders by policy, parameters and seed; exit 1 when a --fail-if threshold is passed', compareOptions, (args) => {
+      code = compareCommand(args);
     })
     .command(
       'simulate',
