@@ -9,6 +9,7 @@ import { loadClusterSpec } from '../model/cluster-spec.js';
 import { checkTraceRef, type TraceRef } from '../traces/index.js';
 import { compareCommand, compareOptions } from './compare.js';
 import { mergeCommand, mergeOptions } from './merge.js';
+import { reportCommand, reportOptions } from './report.js';
 import { runCommand, runOptions } from './run.js';
 
 const EXIT_INPUT = 2;
@@ -40,6 +41,9 @@ async function parse(argv: readonly string[]): Promise<number> {
     })
     .command('compare <baseline> <candidate>', 'Pair two results folders by policy, parameters and seed; exit 1 when a --fail-if threshold is passed', compareOptions, (args) => {
       code = compareCommand(args);
+    })
+    .command('report <results>', 'Write report.html (charts and per-policy tables, offline), or one chart with --svg/--png', reportOptions, async (args) => {
+      code = await reportCommand(args);
     })
     .command(
       'simulate',

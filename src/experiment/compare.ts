@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError, show } from '../errors.js';
 import { didYouMean } from '../suggest.js';
-import { pairedDifference, type PairedDifference } from './paired-stats.js';
+import { pairedDifference, type PairedDifference } from './seed-stats.js';
 import { readRun, type RunList } from './results-index.js';
 import { canonical } from './sweep.js';
 

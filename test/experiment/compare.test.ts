@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { compareResults, parseThreshold } from '../../src/experiment/compare.js';
-import { pairedDifference, t975 } from '../../src/experiment/paired-stats.js';
+import { pairedDifference, t975 } from '../../src/experiment/seed-stats.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 
 const tempDir = useTempDirs('compare');
