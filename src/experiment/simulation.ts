@@ -624,9 +624,17 @@ export class Simulation implements ClusterControl {
   }
 
   private track(task: Task): void {
-    const slot = this.freeSlots.pop() ?? this.live.length;
-    this.live[slot] = task;
-    if (this.generation[slot] === undefined) this.generation[slot] = 0;
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      // grow every per-slot table together, so they stay dense arrays of small integers
+      slot = this.live.length;
+      this.generation.push(0);
+      this.nextOnMachine.push(-1);
+      this.prevOnMachine.push(-1);
+      this.live.push(task);
+    } else {
+      this.live[slot] = task;
+    }
     task.slot = slot;
   }
 
