@@ -68,7 +68,7 @@ describe('one experiment, three ways', () => {
     await runAll(file, parallel, 2);
     for (const [i, part] of parts.entries()) await runAll(file, part, 1, `${i + 1}/3`);
     mergeResults(merged, parts);
-    expect(arrowTree(sequential).size).toBe(12 * 3 + 12 + 2);
+    expect(arrowTree(sequential).size).toBe(12 * 4 + 12 + 2);
     expectSameTree(sequential, parallel);
     expectSameTree(sequential, merged);
     const index = readArrowRows(join(sequential, 'index.arrow'));
@@ -131,7 +131,7 @@ describe('resume', () => {
     const finished = visibleRuns();
     expect(finished.length).toBeGreaterThanOrEqual(3);
     expect(finished.length).toBeLessThan(18);
-    for (const run of finished) expect(readdirSync(join(out, run)).sort()).toEqual(['machines.arrow', 'manifest.json', 'summary.json', 'tasks.arrow', 'timeseries.arrow']);
+    for (const run of finished) expect(readdirSync(join(out, run)).sort()).toEqual(['events.arrow', 'machines.arrow', 'manifest.json', 'summary.json', 'tasks.arrow', 'timeseries.arrow']);
     const resumed = await runAll(file, out, 2);
     expect(resumed.skipped).toBe(finished.length);
     expect(resumed.ran).toBe(18 - finished.length);
