@@ -11,6 +11,7 @@ import { compareCommand, compareOptions } from './compare.js';
 import { mergeCommand, mergeOptions } from './merge.js';
 import { reportCommand, reportOptions } from './report.js';
 import { runCommand, runOptions } from './run.js';
+import { schemaCommand, schemaOptions } from './schema.js';
 
 const EXIT_INPUT = 2;
 
@@ -44,6 +45,9 @@ async function parse(argv: readonly string[]): Promise<number> {
     })
     .command('report <results>', 'Write report.html (charts and per-policy tables, offline), or one chart with --svg/--png', reportOptions, async (args) => {
       code = await reportCommand(args);
+    })
+    .command('schema', 'Print the JSON Schema of experiment files (for editors)', schemaOptions, (args) => {
+      code = schemaCommand(args);
     })
     .command(
       'simulate',

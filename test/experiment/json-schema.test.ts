@@ -1,0 +1,22 @@
+// The committed JSON Schema for editors stays in sync with the loader and the registries.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { EXPERIMENT_FIELDS } from '../../src/experiment/config.js';
+import { experimentJsonSchema } from '../../src/experiment/json-schema.js';
+
+const COMMITTED = resolve(import.meta.dirname, '../../experiments/experiment.schema.json');
+
+describe('experiment JSON Schema', () => {
+  it('experiments/experiment.schema.json is what `clustersim schema` prints (regenerate with npm run schema:update)', () => {
+    expect(readFileSync(COMMITTED, 'utf8')).toBe(`${JSON.stringify(experimentJsonSchema(), null, 2)}\n`);
+  });
+
+  it('declares exactly the fields the loader accepts, and its sweep key pattern matches the axis forms', () => {
+    const schema = experimentJsonSchema() as { properties: Record<string, { propertyNames?: { pattern: string } }> };
+    expect(Object.keys(schema.properties)).toEqual(EXPERIMENT_FIELDS);
+    const pattern = new RegExp(schema.properties['sweep']?.propertyNames?.pattern as string);
+    for (const ok of ['horizon', 'cluster', 'trace.path', 'trace.options.load', 'policies.drf.options.weights.a', 'controllers.cap.options.watts']) expect(pattern.test(ok), ok).toBe(true);
+    for (const bad of ['seeds', 'policies.drf', 'trace.colour', 'horizon.x']) expect(pattern.test(bad), bad).toBe(false);
+  });
+});
