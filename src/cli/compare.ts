@@ -1,12 +1,12 @@
-// `clustersim compare`: a Markdown (or JSON) table of paired deltas, the GitHub step summary, and exit 1 on regression.
-import { appendFileSync } from 'node:fs';
+// `clustersim compare`: a Markdown (or JSON) table of paired deltas, the GitHub step summary, exit 1 on regression; `baseline` saves one.
+import { appendFileSync, writeFileSync } from 'node:fs';
 import type { Argv } from 'yargs';
-import { compareResults, DEFAULT_METRICS, parseThreshold, type Comparison } from '../experiment/compare.js';
+import { baselineOf, compareResults, DEFAULT_METRICS, parseThreshold, type Comparison } from '../experiment/compare.js';
 import { canonical } from '../experiment/sweep.js';
 
 export function compareOptions(y: Argv) {
   return y
-    .positional('baseline', { type: 'string', demandOption: true, describe: 'Results folder of the baseline (results/<experiment>)' })
+    .positional('baseline', { type: 'string', demandOption: true, describe: 'Results folder of the baseline (results/<experiment>), or a baseline file from `clustersim baseline`' })
     .positional('candidate', { type: 'string', demandOption: true, describe: 'Results folder of the candidate' })
     .option('fail-if', { type: 'string', array: true, default: [] as string[], describe: 'Threshold, e.g. "wait_p95_s > +5%" or "utilisation_mean < -0.01"; repeatable' })
     .option('metrics', { type: 'string', array: true, default: DEFAULT_METRICS, describe: 'Metrics to show besides those with thresholds (absent ones are left out)' })
@@ -44,4 +44,17 @@ export function compareCommand(args: { baseline: string; candidate: string; 'fai
   const summary = process.env['GITHUB_STEP_SUMMARY'];
   if (summary) appendFileSync(summary, markdown);
   return comparison.regressions > 0 ? 1 : 0;
+}
+
+export function baselineOptions(y: Argv) {
+  return y
+    .positional('results', { type: 'string', demandOption: true, describe: 'Results folder of a finished experiment' })
+    .option('out', { type: 'string', demandOption: true, describe: 'Baseline file to write (JSON), for `clustersim compare <baseline.json> <candidate>`' });
+}
+
+export function baselineCommand(args: { results: string; out: string }): number {
+  const baseline = baselineOf(args.results);
+  writeFileSync(args.out, `${JSON.stringify(baseline, null, 2)}\n`);
+  process.stdout.write(`baseline of ${baseline.runs.length} runs in ${args.out}\n`);
+  return 0;
 }

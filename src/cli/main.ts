@@ -7,7 +7,7 @@ import { runToDirectory } from '../experiment/run.js';
 import { checkPolicy } from '../experiment/runner.js';
 import { loadClusterSpec } from '../model/cluster-spec.js';
 import { checkTraceRef, type TraceRef } from '../traces/index.js';
-import { compareCommand, compareOptions } from './compare.js';
+import { baselineCommand, baselineOptions, compareCommand, compareOptions } from './compare.js';
 import { mergeCommand, mergeOptions } from './merge.js';
 import { reportCommand, reportOptions } from './report.js';
 import { runCommand, runOptions } from './run.js';
@@ -42,6 +42,9 @@ async function parse(argv: readonly string[]): Promise<number> {
     })
     .command('compare <baseline> <candidate>', 'Pair two results folders by policy, parameters and seed; exit 1 when a --fail-if threshold is passed', compareOptions, (args) => {
       code = compareCommand(args);
+    })
+    .command('baseline <results>', 'Save a results folder\'s summaries as one JSON file to compare against later (e.g. committed for CI)', baselineOptions, (args) => {
+      code = baselineCommand(args);
     })
     .command('report <results>', 'Write report.html (charts and per-policy tables, offline), or one chart with --svg/--png', reportOptions, async (args) => {
       code = await reportCommand(args);

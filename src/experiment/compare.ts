@@ -1,5 +1,5 @@
 // `compare`: pairs two results trees' runs by policy, parameters and seed, and checks thresholds on the paired differences.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError, show } from '../errors.js';
 import { didYouMean } from '../suggest.js';
@@ -32,18 +32,35 @@ interface Group {
   readonly bySeed: Map<number, Record<string, number | null>>;
 }
 
-function loadTree(dir: string): Map<string, Group> {
+/** A baseline file: every run's policy label, seed, parameters and summary, small enough to commit. */
+export interface BaselineFile {
+  readonly experiment: string;
+  readonly runs: readonly { readonly id: string; readonly policy: string; readonly seed: number; readonly params: Readonly<Record<string, unknown>>; readonly summary: Record<string, number | null> }[];
+}
+
+/** Reads a finished results folder into a {@link BaselineFile}. */
+export function baselineOf(dir: string): BaselineFile {
   const listFile = join(dir, 'experiment.json');
   if (!existsSync(listFile)) throw inputError(Error, `${dir} is not a finished experiment's results folder (no experiment.json; run it, or merge its shards, first)`);
   const list = JSON.parse(readFileSync(listFile, 'utf8')) as RunList;
+  return {
+    experiment: list.experiment,
+    runs: list.runs.map(({ id, policy }) => {
+      const run = readRun(dir, id);
+      return { id, policy, seed: run.manifest.seed, params: run.manifest.params ?? {}, summary: run.summary };
+    }),
+  };
+}
+
+/** A results folder, or a baseline file written by `clustersim baseline`. */
+function loadTree(path: string): Map<string, Group> {
+  const source = path.endsWith('.json') && existsSync(path) && statSync(path).isFile() ? (JSON.parse(readFileSync(path, 'utf8')) as BaselineFile) : baselineOf(path);
   const groups = new Map<string, Group>();
-  for (const { id, policy } of list.runs) {
-    const run = readRun(dir, id);
-    const params = run.manifest.params ?? {};
+  for (const { policy, params, seed, summary } of source.runs) {
     const key = `${policy} ${canonical(params)}`;
     let group = groups.get(key);
     if (group === undefined) groups.set(key, (group = { policy, params, bySeed: new Map() }));
-    group.bySeed.set(run.manifest.seed, run.summary);
+    group.bySeed.set(seed, summary);
   }
   return groups;
 }

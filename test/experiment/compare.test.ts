@@ -96,6 +96,13 @@ describe('clustersim compare', () => {
     expect(parsed.rows.map((row) => [row.metric, row.meanDiff])).toEqual([['wait_p95_s', 0], ['utilisation_mean', 0]]);
   });
 
+  it('a saved baseline file compares like the folder it came from', async () => {
+    const file = join(tempDir(), 'baseline.json');
+    expect((await cli('baseline', tree([100, 100]), '--out', file)).code).toBe(0);
+    expect((await cli('compare', file, tree([100, 100]), '--fail-if', 'wait_p95_s > +5%')).code).toBe(0);
+    expect((await cli('compare', file, tree([100, 120]), '--fail-if', 'wait_p95_s > +5%')).code).toBe(1);
+  });
+
   it('bad thresholds exit 2 with a clear message', async () => {
     const base = tree([1]);
     const malformed = await cli('compare', base, base, '--fail-if', 'wait_p95_s >> 5');
