@@ -13,6 +13,7 @@ const TARGETS: Record<string, { text: string; met: (m: Measurement) => boolean }
   'e2e-first-fit': { text: '≥ 300 k tasks/s, ≤ 1.5 GB', met: (m) => (m.tasksPerSecond ?? 0) >= 3e5 && m.peakRssKiB <= RSS_LIMIT_KIB },
   'e2e-best-fit': { text: '≥ 300 k tasks/s, ≤ 1.5 GB', met: (m) => (m.tasksPerSecond ?? 0) >= 3e5 && m.peakRssKiB <= RSS_LIMIT_KIB },
   'memory-4x': { text: '≤ 1.5 GB', met: (m) => m.peakRssKiB <= RSS_LIMIT_KIB },
+  'sweep-24': { text: '≤ 0.55 × sequential', met: (m) => Number(m.workload?.['ratio']) <= 0.55 && m.workload?.['identical_index'] === 'yes' },
 };
 
 interface Result {
