@@ -13,7 +13,7 @@ export function duration(seconds: number): string {
 export function barLine(finished: number, toRun: number, elapsedSeconds: number, width = 24): string {
   const fraction = toRun === 0 ? 1 : finished / toRun;
   const filled = Math.round(fraction * width);
-  const eta = finished === 0 ? '?' : duration((elapsedSeconds / finished) * (toRun - finished));
+  const eta = finished === toRun ? duration(0) : finished === 0 ? '?' : duration((elapsedSeconds / finished) * (toRun - finished));
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${finished}/${toRun} runs ${(100 * fraction).toFixed(0)}%  elapsed ${duration(elapsedSeconds)}  ETA ${eta}`;
 }
 

@@ -3,10 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Argv } from 'yargs';
 import { inputError, show } from '../errors.js';
-import { CHART_NAMES, chartSpec, renderSvg, type ChartName } from '../report/charts.js';
-import { loadReportData } from '../report/data.js';
-import { renderReport } from '../report/html.js';
-import { svgToPng } from '../report/png.js';
+import { CHART_NAMES, type ChartName } from '../report/chart-names.js';
 import { didYouMean } from '../suggest.js';
 
 export function reportOptions(y: Argv) {
@@ -25,6 +22,13 @@ function chartName(name: string): ChartName {
 }
 
 export async function reportCommand(args: { results: string; out?: string | undefined; svg?: string | undefined; png?: string | undefined; font?: string | undefined }): Promise<number> {
+  // Vega and resvg load only when a report is asked for: every other command starts faster.
+  const [{ loadReportData }, { chartSpec, renderSvg }, { renderReport }, { svgToPng }] = await Promise.all([
+    import('../report/data.js'),
+    import('../report/charts.js'),
+    import('../report/html.js'),
+    import('../report/png.js'),
+  ]);
   const dir = resolve(args.results);
   const data = loadReportData(dir);
   const single = args.svg ?? args.png;

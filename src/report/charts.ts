@@ -2,10 +2,9 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { meanInterval } from '../experiment/seed-stats.js';
+import type { ChartName } from './chart-names.js';
 import type { ReportData } from './data.js';
 
-export const CHART_NAMES = ['wait', 'utilisation', 'power', 'fairness'] as const;
-export type ChartName = (typeof CHART_NAMES)[number];
 
 const WIDTH = 640;
 const HEIGHT = 300;

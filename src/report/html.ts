@@ -1,6 +1,7 @@
 // The report page: one self-contained HTML file (inline SVG charts and CSS, no scripts, nothing fetched).
 import { meanInterval } from '../experiment/seed-stats.js';
-import { CHART_NAMES, chartSpec, renderSvg } from './charts.js';
+import { CHART_NAMES } from './chart-names.js';
+import { chartSpec, renderSvg } from './charts.js';
 import type { ReportData } from './data.js';
 
 /** Metrics in the per-policy tables: summary key and column title. */

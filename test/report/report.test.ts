@@ -6,6 +6,8 @@ import { main } from '../../src/cli/main.js';
 import { loadExperiment } from '../../src/experiment/config.js';
 import { executeExperiment } from '../../src/experiment/execute.js';
 import { planExperiment } from '../../src/experiment/runner.js';
+import { chartSpec, renderSvg } from '../../src/report/charts.js';
+import { loadReportData } from '../../src/report/data.js';
 import { cell } from '../../src/report/html.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 
@@ -17,7 +19,7 @@ let results: string;
 beforeAll(async () => {
   const dir = tempDir();
   const file = join(dir, 'r.yaml');
-  writeFileSync(file, `name: r\ncluster: ${join(ROOT, 'traces/default/cluster.yaml')}\ntrace: ${join(ROOT, 'traces/default/pods.csv')}\npolicies: [fifo+first-fit, fifo+random]\nseeds: [1, 2]\nsample_interval: 3600\nhorizon: 300000\n`);
+  writeFileSync(file, `name: r\ncluster: ${join(ROOT, 'traces/default/cluster.yaml')}\ntrace: ${join(ROOT, 'traces/default/pods.csv')}\npolicies: [fifo+first-fit, fifo+random]\nseeds: [1, 2]\nsample_interval: 3600\nhorizon: 150000\n`);
   const config = loadExperiment(file);
   results = join(dir, 'results');
   await executeExperiment(config, planExperiment(config), results, { jobs: 1 });
@@ -51,6 +53,18 @@ describe('clustersim report', () => {
     expect(cell([10, 14])).toBe('12 ± 25.41');
     expect(cell([0.5])).toBe('0.5000');
     expect(cell([null, undefined])).toBe('—');
+  });
+
+  it('reads per-configuration data: seeds pooled, utilisation the mean over resources then seeds; power only with a power_w column', async () => {
+    const data = loadReportData(results);
+    expect(data.configs.map((c) => [c.name, c.summaries.length, c.waitQuantiles.length])).toEqual([['fifo+first-fit', 2, 101], ['fifo+random', 2, 101]]);
+    expect(data.configs[0]?.utilisation[0]?.time_s).toBe(0);
+    expect(data.configs[0]?.power).toEqual([]);
+    expect(chartSpec(data, 'power')).toBeNull();
+    const withPower = { ...data, configs: data.configs.map((c) => ({ ...c, power: [{ time_s: 0, value: 100 }, { time_s: 3600, value: 250 }] })) };
+    const spec = chartSpec(withPower, 'power');
+    expect(spec).not.toBeNull();
+    expect(await renderSvg(spec as NonNullable<typeof spec>)).toMatch(/power \(W\)/);
   });
 
   it('--svg and --png write one chart; unknown or empty charts are input errors', async () => {
