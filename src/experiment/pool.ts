@@ -63,6 +63,7 @@ export function runInPool(file: string, ids: readonly string[], resultsDir: stri
         feed(worker);
       });
       worker.on('error', (error) => finish(error));
+      worker.on('exit', (code) => finish(new Error(`a worker thread exited (code ${code}) with runs unfinished`)));
       feed(worker);
     }
     if (ids.length === 0) finish();
