@@ -1,6 +1,7 @@
 // The policy registry: queue orders, placements and composites, looked up by name.
 import { inputError, show, type Where } from '../src/errors.js';
 import { resolveOptions } from '../src/options.js';
+import { didYouMean } from '../src/suggest.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
@@ -49,7 +50,7 @@ export function resolveController(name: string, options: Readonly<Record<string,
   const factory = controllers[name];
   if (factory === undefined) {
     const valid = Object.keys(controllers);
-    throw inputError(RangeError, `Unknown controller ${show(name)}; ${valid.length ? `expected one of ${valid.join(', ')}` : 'none are registered'}`, where);
+    throw inputError(RangeError, `Unknown controller ${show(name)}${didYouMean(name, valid)}; ${valid.length ? `expected one of ${valid.join(', ')}` : 'none are registered'}`, where);
   }
   return { name, options: resolveOptions(`controller ${show(name)}`, options, [factory.options], optionsWhere), factory };
 }

@@ -2,6 +2,7 @@
 import { inputError, show, type Where } from '../errors.js';
 import type { ClusterSpec } from '../model/cluster-spec.js';
 import { resolveOptions } from '../options.js';
+import { didYouMean } from '../suggest.js';
 import type { OptionSpec, Options } from '../policy.js';
 import { nativeTrace } from './native.js';
 import type { TraceSource } from './source.js';
@@ -39,7 +40,7 @@ export interface TraceRef {
 export function checkTraceRef(ref: TraceRef): Options {
   const format = traceFormats[ref.format];
   if (format === undefined) {
-    throw inputError(RangeError, `Unknown trace format ${show(ref.format)}; expected one of ${Object.keys(traceFormats).join(', ')}`, ref.where);
+    throw inputError(RangeError, `Unknown trace format ${show(ref.format)}${didYouMean(ref.format, Object.keys(traceFormats))}; expected one of ${Object.keys(traceFormats).join(', ')}`, ref.where);
   }
   if (format.needsPath && ref.path === null) throw inputError(RangeError, `Trace format ${show(ref.format)} needs a "path"`, ref.where);
   return resolveOptions(`trace format ${show(ref.format)}`, ref.options, [format.options], ref.optionsWhere);

@@ -83,6 +83,10 @@ describe('located errors with the nearest valid name', () => {
     expect(error(HEAD.replace('label: best', 'label: best, options: { dimenson: cpu }'))).toMatch(/exp\.yaml:6:.*has no option "dimenson".*did you mean "dimension"\?/);
   });
 
+  it('a misspelt trace format suggests the nearest registered one', () => {
+    expect(error(HEAD.replace('trace: trace.csv', 'trace: { format: natve, path: trace.csv }'))).toMatch(/exp\.yaml:3:.*Unknown trace format "natve" \(did you mean "native"\?\)/);
+  });
+
   it('a sweep axis over an unknown policy label suggests the nearest label, at the axis line', () => {
     expect(error(`${HEAD}sweep:\n  policies.bset.options.dimension: [cpu]\n`)).toMatch(/exp\.yaml:9:.*no policy label "bset".*did you mean "best"\?/);
   });
