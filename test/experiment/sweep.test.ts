@@ -52,6 +52,14 @@ describe('sweep expansion', () => {
     ]);
   });
 
+  it('controller and trace-format options are axes too; deeper keys change one entry of a map option', () => {
+    const file = experimentFile(`${HEAD.replace('trace: trace.csv', 'trace: { path: trace.csv, options: { mix: { a: 1, b: 2 } } }')}controllers:\n  - { name: cap, options: { watts: 100 } }\nsweep:\n  controllers.cap.options.watts: [100, 200]\n  trace.options.mix.b: [5]\n`);
+    const points = loadExperiment(file).points;
+    expect(points.map((p) => p.id)).toEqual(['fifo+first-fit-watts=100-b=5', 'fifo+first-fit-watts=200-b=5', 'best-watts=100-b=5', 'best-watts=200-b=5']);
+    expect(points[1]?.controllers[0]?.options).toEqual({ watts: 200 });
+    expect(points[1]?.trace.options).toEqual({ mix: { a: 1, b: 5 } });
+  });
+
   it('axis names are the shortest unique suffix; non-scalar values fold into readable ids; JSON files work too', () => {
     const file = experimentFile(JSON.stringify({
       name: 's', cluster: 'cluster.yaml', trace: { path: 'trace.csv', options: {} }, policies: ['fifo+random'], seeds: [7],
