@@ -42,7 +42,7 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('e2e-first-fit', 'fifo+first-fit', 1_000_000 / scale, machines),
     endToEnd('e2e-best-fit', 'fifo+best-fit', 1_000_000 / scale, machines),
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
-    sweepScenario('sweep-24', quick ? 1 : 6),
+    sweepScenario('sweep-24', quick ? 1 : 10),
   ];
 }
 
