@@ -12,6 +12,7 @@ import { randomStream } from '../random.js';
 import type { Summary } from '../metrics/summary.js';
 import type { ExperimentConfig } from './config.js';
 import { runToDirectory, type RunOutcome, type RunPlan } from './run.js';
+import { canonical } from './sweep.js';
 
 export interface PlannedRun {
   readonly plan: RunPlan;
@@ -23,12 +24,18 @@ export interface PlannedRun {
 /** Expands an experiment into runs: its points (policies, then sweep values) outermost, then seeds; resolves every policy first. */
 export function planExperiment(config: ExperimentConfig): PlannedRun[] {
   const clusters = new Map<string, ClusterSpec>();
+  const checked = new Set<string>();
   const clusterOf = (file: string) => clusters.get(file) ?? clusters.set(file, loadClusterSpec(file)).get(file) as ClusterSpec;
   return config.points.flatMap((point) => {
     const entry = point.policy;
     const cluster = clusterOf(point.cluster);
     const policy = resolveNamed(entry.name, entry.options, entry.where, entry.optionsWhere);
-    checkPolicy(policy, cluster, entry.optionsWhere);
+    // a sweep repeats the same policy and options across many points: make it once per cluster
+    const checkKey = `${point.cluster}\0${entry.name}\0${canonical(entry.options)}`;
+    if (!checked.has(checkKey)) {
+      checkPolicy(policy, cluster, entry.optionsWhere);
+      checked.add(checkKey);
+    }
     const controllers = point.controllers.map((c) => resolveController(c.name, c.options, c.where, c.optionsWhere));
     checkTraceRef(point.trace);
     return config.seeds.map((seed) => ({
