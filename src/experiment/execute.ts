@@ -9,7 +9,7 @@ import { planHash, runToDirectory } from './run.js';
 import type { PlannedRun } from './runner.js';
 import { selectShard, shardFileName, type Shard } from './shard.js';
 
-/** What the progress display hears: the plan once, then every run as it ends (trace fraction only when sequential). */
+/** What the progress display hears: the plan once, the fraction of its trace a run has read, and every run as it ends. */
 export type SweepEvent =
   | { readonly kind: 'start'; readonly total: number; readonly skipped: number; readonly toRun: number }
   | { readonly kind: 'reading'; readonly id: string; readonly fraction: number | null }
@@ -70,7 +70,8 @@ export async function executeExperiment(config: ExperimentConfig, runs: readonly
         done(run.plan.id, outcome.wallSeconds);
       }
     } else {
-      await runInPool(config.file, pending.map((r) => r.plan.id), resultsDir, options.jobs, done, signal);
+      const reading = (id: string, fraction: number) => options.progress?.({ kind: 'reading', id, fraction });
+      await runInPool(config.file, pending.map((r) => r.plan.id), resultsDir, options.jobs, done, signal, reading);
     }
   } catch (error) {
     if (!signal?.aborted) throw error;

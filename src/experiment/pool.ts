@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { inputError } from '../errors.js';
-import type { WorkerResult, WorkerTask } from './worker.js';
+import type { WorkerReading, WorkerResult, WorkerTask } from './worker.js';
 
 /** Cores of this machine: the default for `--jobs`. */
 export function defaultJobs(): number {
@@ -23,11 +23,20 @@ function workerScript(): URL {
 }
 
 /**
- * Runs `ids` of the experiment in `file` on `jobs` threads, calling `done` as each finishes. Resolves
+ * Runs `ids` of the experiment in `file` on `jobs` threads, calling `done` as each finishes (and
+ * `reading` as runs read their traces, every whole percent). Resolves
  * once all are done, or, when `signal` aborts, as soon as the workers are stopped (unfinished runs
  * leave only hidden partial folders, which the caller removes). The first failing run stops the rest.
  */
-export function runInPool(file: string, ids: readonly string[], resultsDir: string, jobs: number, done: (id: string, wallSeconds: number) => void, signal?: AbortSignal): Promise<void> {
+export function runInPool(
+  file: string,
+  ids: readonly string[],
+  resultsDir: string,
+  jobs: number,
+  done: (id: string, wallSeconds: number) => void,
+  signal?: AbortSignal,
+  reading?: (id: string, fraction: number) => void,
+): Promise<void> {
   const queue = [...ids];
   const workers: Worker[] = [];
   return new Promise<void>((resolve, reject) => {
@@ -53,7 +62,12 @@ export function runInPool(file: string, ids: readonly string[], resultsDir: stri
     for (let i = 0; i < Math.min(jobs, ids.length); i++) {
       const worker = new Worker(workerScript());
       workers.push(worker);
-      worker.on('message', (result: WorkerResult & { id: string }) => {
+      worker.on('message', (message: WorkerReading | (WorkerResult & { kind: 'result'; id: string })) => {
+        if (message.kind === 'reading') {
+          reading?.(message.id, message.fraction);
+          return;
+        }
+        const result = message;
         running--;
         if (!result.ok) {
           finish(result.input ? inputError(Error, result.message) : new Error(`run ${result.id} failed: ${result.message}`));

@@ -13,6 +13,13 @@ export interface WorkerTask {
   readonly resultsDir: string;
 }
 
+/** Sent while a run reads its trace. */
+export interface WorkerReading {
+  readonly kind: 'reading';
+  readonly id: string;
+  readonly fraction: number;
+}
+
 /** Errors travel as data: a thrown error's identity (input error or not) does not survive the thread boundary. */
 export type WorkerResult = { readonly ok: true; readonly wallSeconds: number } | { readonly ok: false; readonly input: boolean; readonly kind: string; readonly message: string };
 
@@ -27,7 +34,13 @@ async function runTask(task: WorkerTask): Promise<WorkerResult> {
     }
     const run = byId.get(task.id);
     if (run === undefined) throw new Error(`Experiment ${task.file} has no run ${task.id}`);
-    const outcome = await runToDirectory(run.plan, join(task.resultsDir, task.id));
+    let reported = 0;
+    const outcome = await runToDirectory(run.plan, join(task.resultsDir, task.id), (fraction) => {
+      // every whole percent of the trace read, so a long run's progress shows without flooding the channel
+      if (fraction === null || fraction - reported < 0.01) return;
+      reported = fraction;
+      parentPort?.postMessage({ kind: 'reading', id: task.id, fraction } satisfies WorkerReading);
+    });
     return { ok: true, wallSeconds: outcome.wallSeconds };
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
@@ -36,5 +49,5 @@ async function runTask(task: WorkerTask): Promise<WorkerResult> {
 }
 
 parentPort?.on('message', (task: WorkerTask) => {
-  void runTask(task).then((result) => parentPort?.postMessage({ ...result, id: task.id }));
+  void runTask(task).then((result) => parentPort?.postMessage({ ...result, kind: 'result', id: task.id }));
 });
