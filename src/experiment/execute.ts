@@ -1,6 +1,6 @@
 // Runs an experiment's runs (or one shard of them) sequentially or in parallel, resuming finished ones, then indexes them.
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Summary } from '../metrics/summary.js';
 import type { ExperimentConfig } from './config.js';
 import { runInPool } from './pool.js';
@@ -48,7 +48,9 @@ export function runList(config: ExperimentConfig, runs: readonly PlannedRun[]): 
  */
 export async function executeExperiment(config: ExperimentConfig, runs: readonly PlannedRun[], resultsDir: string, options: ExecuteOptions): Promise<ExecuteResult> {
   const mine = options.shard === undefined ? [...runs] : selectShard(runs, options.shard);
-  removePartials(resultsDir, mine.map((r) => r.plan.id));
+  const ids = mine.map((r) => r.plan.id);
+  removePartials(resultsDir, ids);
+  const created = firstMissing(resultsDir);
   const pending: PlannedRun[] = [];
   for (const run of mine) if (!(await isFinished(run, resultsDir))) pending.push(run);
   const skipped = mine.length - pending.length;
@@ -74,10 +76,16 @@ export async function executeExperiment(config: ExperimentConfig, runs: readonly
       await runInPool(config.file, pending.map((r) => r.plan.id), resultsDir, options.jobs, done, signal, reading);
     }
   } catch (error) {
-    if (!signal?.aborted) throw error;
+    if (!signal?.aborted) {
+      // stopped workers cannot clean up after themselves
+      removePartials(resultsDir, ids);
+      removeIfEmpty(resultsDir, created);
+      throw error;
+    }
   }
   if (signal?.aborted) {
-    removePartials(resultsDir, mine.map((r) => r.plan.id));
+    removePartials(resultsDir, ids);
+    removeIfEmpty(resultsDir, created);
     return { outcomes: [], ran: finished, skipped, interrupted: true };
   }
   const list = runList(config, runs);
@@ -94,6 +102,22 @@ async function isFinished(run: PlannedRun, resultsDir: string): Promise<boolean>
     return (JSON.parse(readFileSync(manifest, 'utf8')) as { config_hash?: string }).config_hash === (await planHash(run.plan));
   } catch {
     return false;
+  }
+}
+
+/** The outermost folder of `dir`'s path that does not exist yet (undefined if `dir` exists). */
+function firstMissing(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = dir; !existsSync(d); d = dirname(d)) missing = d;
+  return missing;
+}
+
+/** Removes `dir` and its parents up to `created` while they are empty: a failed first attempt leaves no folders. */
+function removeIfEmpty(dir: string, created: string | undefined): void {
+  if (created === undefined) return;
+  for (let d = dir; d.length >= created.length; d = dirname(d)) {
+    if (!existsSync(d) || readdirSync(d).length > 0) return;
+    rmdirSync(d);
   }
 }
 
