@@ -6,7 +6,7 @@ import { loadExperiment } from '../experiment/config.js';
 import { executeExperiment } from '../experiment/execute.js';
 import { defaultJobs } from '../experiment/pool.js';
 import { comparisonRows, formatComparison, planExperiment } from '../experiment/runner.js';
-import { parseShard } from '../experiment/shard.js';
+import { parseShard, selectShard } from '../experiment/shard.js';
 import { progressPrinter } from './progress.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -18,14 +18,20 @@ export function runOptions(y: Argv) {
     .option('out', { type: 'string', default: 'results', describe: 'Results root folder' })
     .option('jobs', { alias: 'j', type: 'number', default: defaultJobs(), describe: 'Runs at once, each on its own worker thread (1: one after another in this thread)' })
     .option('shard', { type: 'string', describe: 'Run only part i of N (i/N, 1-based) of the runs; join the parts with `clustersim merge`' })
+    .option('list', { type: 'boolean', default: false, describe: 'Print the run ids (of the shard, if given) in plan order and run nothing' })
     .option('quiet', { type: 'boolean', default: false, describe: 'No progress display' });
 }
 
-export async function runCommand(args: { experiment: string; out: string; jobs: number; shard?: string | undefined; quiet: boolean }): Promise<number> {
+export async function runCommand(args: { experiment: string; out: string; jobs: number; shard?: string | undefined; list: boolean; quiet: boolean }): Promise<number> {
   if (!Number.isInteger(args.jobs) || args.jobs < 1) throw inputError(RangeError, `--jobs must be a positive integer, got ${show(args.jobs)}`);
   const shard = args.shard === undefined ? undefined : parseShard(args.shard);
   const config = loadExperiment(args.experiment);
   const runs = planExperiment(config);
+  if (args.list) {
+    const ids = (shard === undefined ? runs : selectShard(runs, shard)).map((r) => r.plan.id);
+    process.stdout.write(`${ids.join('\n')}\n`);
+    return 0;
+  }
   const resultsDir = resolve(args.out, config.name);
   const progress = args.quiet ? undefined : progressPrinter();
   const abort = new AbortController();

@@ -1,7 +1,8 @@
 // Experiment files with sweeps: the cartesian product, exclude/include, run ids, and located errors with suggestions.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../src/cli/main.js';
 import { loadExperiment } from '../../src/experiment/config.js';
 import { planExperiment } from '../../src/experiment/runner.js';
 import { editDistance, nearest } from '../../src/suggest.js';
@@ -66,6 +67,20 @@ describe('sweep expansion', () => {
       sweep: { 'policies.fifo+random.options.tries': [4, 8], max_attempts: [1, 2] },
     }), 'json');
     expect(ids(file)).toEqual(['fifo+random-tries=4-max_attempts=1-seed7', 'fifo+random-tries=4-max_attempts=2-seed7', 'fifo+random-tries=8-max_attempts=1-seed7', 'fifo+random-tries=8-max_attempts=2-seed7']);
+  });
+});
+
+describe('clustersim run --list', () => {
+  it('prints the run ids of the plan, or of one shard, and runs nothing', async () => {
+    const file = experimentFile(`${HEAD}sweep:\n  horizon: [100, 200]\n`);
+    let out = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => ((out += String(c)), true));
+    try {
+      expect(await main(['run', file, '--list', '--shard', '2/3', '--out', join(tempDir(), 'never')])).toBe(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(out).toBe('fifo+first-fit-horizon=100-seed2\nbest-horizon=100-seed1\nbest-horizon=200-seed2\n');
   });
 });
 
