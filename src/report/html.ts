@@ -27,7 +27,9 @@ export function cell(values: readonly (number | null | undefined)[]): string {
   const xs = values.filter((x): x is number => typeof x === 'number');
   if (xs.length === 0) return '—';
   const { mean, half } = meanInterval(xs);
-  return half === null ? fmt(mean) : `${fmt(mean)} ± ${fmt(half)}`;
+  if (half === null) return fmt(mean);
+  // seeds that agree up to rounding in the last bits show an interval of 0, not 5e-15
+  return `${fmt(mean)} ± ${fmt(half <= 1e-12 * Math.abs(mean) ? 0 : half)}`;
 }
 
 function tables(data: ReportData): string {

@@ -52,6 +52,7 @@ describe('clustersim report', () => {
     // 10 and 14: mean 12, sd 2√2, half-width 12.706 · 2√2 / √2 = 25.41.
     expect(cell([10, 14])).toBe('12 ± 25.41');
     expect(cell([0.5])).toBe('0.5000');
+    expect(cell([10.71, 10.71 + 1e-14])).toBe('10.71 ± 0');
     expect(cell([null, undefined])).toBe('—');
   });
 
