@@ -13,7 +13,7 @@ export function compareOptions(y: Argv) {
     .option('json', { type: 'boolean', default: false, describe: 'Print JSON instead of Markdown' });
 }
 
-const num = (x: number | null, digits = 4) => (x === null ? '—' : Number.isInteger(x) ? String(x) : x.toPrecision(digits));
+const num = (x: number | null) => (x === null ? '—' : Number.isInteger(x) || Math.abs(x) >= 1e4 ? x.toFixed(0) : x.toPrecision(4));
 const signed = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${num(x)}`);
 
 /** The comparison as a Markdown section: one row per configuration and metric. */
