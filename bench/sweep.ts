@@ -37,21 +37,34 @@ export function sweepScenario(name: string, copies: number, jobs = 2): Scenario 
         const file = join(dir, 'sweep.yaml');
         const policies = ['fifo', 'priority'].flatMap((o) => ['first-fit', 'best-fit', 'worst-fit', 'random'].map((p) => `${o}+${p}`));
         writeFileSync(file, stringify({ name: 'sweep', cluster: 'cluster.yaml', trace: 'pods.csv', policies, seeds: [1, 2, 3], sample_interval: 600 }));
+        /** Wall and CPU seconds (all threads of this process) of one whole sweep. */
         const timed = async (j: number, out: string) => {
           const config = loadExperiment(file);
           const started = process.hrtime.bigint();
+          const cpu = process.cpuUsage();
           await executeExperiment(config, planExperiment(config), out, { jobs: j });
-          return Number(process.hrtime.bigint() - started) / 1e9;
+          const used = process.cpuUsage(cpu);
+          return { wall: Number(process.hrtime.bigint() - started) / 1e9, cpu: (used.user + used.system) / 1e6 };
         };
         const sequential = await timed(1, join(dir, 'sequential'));
         const parallel = await timed(jobs, join(dir, 'parallel'));
         const same = readFileSync(join(dir, 'sequential', 'index.arrow')).equals(readFileSync(join(dir, 'parallel', 'index.arrow')));
         return {
-          wallSeconds: parallel,
+          wallSeconds: parallel.wall,
           peakRssKiB: process.resourceUsage().maxRSS,
           events: 0,
           eventsPerSecond: 0,
-          workload: { sequential_s: sequential, parallel_s: parallel, ratio: parallel / sequential, jobs, identical_index: same ? 'yes' : 'NO' },
+          // CPU seconds show the pool's own overhead even when other processes share the cores and skew the wall times
+          workload: {
+            sequential_s: sequential.wall,
+            parallel_s: parallel.wall,
+            ratio: parallel.wall / sequential.wall,
+            sequential_cpu_s: sequential.cpu,
+            parallel_cpu_s: parallel.cpu,
+            share_of_cores: parallel.cpu / parallel.wall / jobs,
+            jobs,
+            identical_index: same ? 'yes' : 'NO',
+          },
         };
       } finally {
         rmSync(dir, { recursive: true, force: true });
