@@ -122,9 +122,10 @@ describe('resume', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/bin.ts'), 'run', file, '--out', outRoot, '--jobs', '2', '--quiet'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += String(d)));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    let running = true;
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => ((running = false), done(code))));
     const visibleRuns = () => (existsSync(out) ? readdirSync(out).filter((e) => e.includes('seed') && !e.startsWith('.')) : []);
-    while (visibleRuns().length < 2) await new Promise((r) => setTimeout(r, 10));
+    while (running && visibleRuns().length < 2) await new Promise((r) => setTimeout(r, 10));
     child.kill('SIGINT');
     const code = await exited;
     expect(code, stderr).toBe(130);
