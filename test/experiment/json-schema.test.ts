@@ -28,7 +28,7 @@ describe('the schema as an editor uses it (Ajv, draft 2020-12)', () => {
 
   it('accepts the default experiment and the sweep example of docs/experiments.md', () => {
     const docs = readFileSync(resolve(import.meta.dirname, '../../docs/experiments.md'), 'utf8');
-    const example = /```yaml\n(name: drf-weights[\s\S]*?)```/.exec(docs)?.[1] as string;
+    const example = /```yaml\n(name: fit-dimensions[\s\S]*?)```/.exec(docs)?.[1] as string;
     for (const doc of [parse(readFileSync(resolve(import.meta.dirname, '../../experiments/default.yaml'), 'utf8')), parse(example)]) {
       expect(validate(doc), JSON.stringify(validate.errors)).toBe(true);
     }
