@@ -1,4 +1,4 @@
-// Runs an experiment: every policy × seed, one results directory per run, and a comparison table.
+// Plans an experiment into runs (points × seeds, policies resolved and checked), runs them in order, and tabulates them.
 import { join } from 'node:path';
 import { policyNames, resolveController, resolvePolicy } from '../../policies/index.js';
 import { checkTraceRef } from '../traces/index.js';
@@ -85,18 +85,13 @@ export function checkPolicy(policy: Policy, spec: ClusterSpec, where: Where): vo
   }
 }
 
-/** Reports progress: which run, how many, and the fraction of its trace read (null if unknown). */
-export type ExperimentProgress = (event: { index: number; total: number; id: string; fraction: number | null; done: boolean }) => void;
-
-/** Runs every planned run in order into `<resultsDir>/<run id>/`. */
-export async function runExperiment(runs: readonly PlannedRun[], resultsDir: string, progress?: ExperimentProgress): Promise<(RunOutcome & { label: string })[]> {
+/**
+ * Runs every planned run in order into `<resultsDir>/<run id>/`, in this thread, with no resume and
+ * no index: the plain loop for library use. The CLI uses `executeExperiment` (execute.ts).
+ */
+export async function runExperiment(runs: readonly PlannedRun[], resultsDir: string): Promise<(RunOutcome & { label: string })[]> {
   const outcomes: (RunOutcome & { label: string })[] = [];
-  for (const [index, { plan, label }] of runs.entries()) {
-    const report = (fraction: number | null, done: boolean) => progress?.({ index, total: runs.length, id: plan.id, fraction, done });
-    const outcome = await runToDirectory(plan, join(resultsDir, plan.id), (f) => report(f, false));
-    report(1, true);
-    outcomes.push({ ...outcome, label });
-  }
+  for (const { plan, label } of runs) outcomes.push({ ...(await runToDirectory(plan, join(resultsDir, plan.id))), label });
   return outcomes;
 }
 
