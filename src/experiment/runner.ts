@@ -12,7 +12,7 @@ import { randomStream } from '../random.js';
 import type { Summary } from '../metrics/summary.js';
 import type { ExperimentConfig } from './config.js';
 import { runToDirectory, type RunOutcome, type RunPlan } from './run.js';
-import { canonical } from './sweep.js';
+import { canonical, inSweepPoint } from './sweep.js';
 
 export interface PlannedRun {
   readonly plan: RunPlan;
@@ -29,15 +29,18 @@ export function planExperiment(config: ExperimentConfig): PlannedRun[] {
   return config.points.flatMap((point) => {
     const entry = point.policy;
     const cluster = clusterOf(point.cluster);
-    const policy = resolveNamed(entry.name, entry.options, entry.where, entry.optionsWhere);
-    // a sweep repeats the same policy and options across many points: make it once per cluster
-    const checkKey = `${point.cluster}\0${entry.name}\0${canonical(entry.options)}`;
-    if (!checked.has(checkKey)) {
-      checkPolicy(policy, cluster, entry.optionsWhere);
-      checked.add(checkKey);
-    }
-    const controllers = point.controllers.map((c) => resolveController(c.name, c.options, c.where, c.optionsWhere));
-    checkTraceRef(point.trace);
+    const resolve = () => {
+      const policy = resolveNamed(entry.name, entry.options, entry.where, entry.optionsWhere);
+      // a sweep repeats the same policy and options across many points: make it once per cluster
+      const checkKey = `${point.cluster}\0${entry.name}\0${canonical(entry.options)}`;
+      if (!checked.has(checkKey)) {
+        checkPolicy(policy, cluster, entry.optionsWhere);
+        checked.add(checkKey);
+      }
+      checkTraceRef(point.trace);
+      return { policy, controllers: point.controllers.map((c) => resolveController(c.name, c.options, c.where, c.optionsWhere)) };
+    };
+    const { policy, controllers } = Object.keys(point.params).length > 0 ? inSweepPoint(point.id, resolve) : resolve();
     return config.seeds.map((seed) => ({
       label: entry.label,
       params: point.params,

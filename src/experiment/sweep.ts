@@ -128,15 +128,20 @@ function pointOf(base: ExperimentBase, label: string, id: string, params: Record
   if (axes.length > 0) {
     const root = structuredClone(r.get([])) as Record<string, unknown>;
     for (const axis of axes) setIn(root, axis.path, params[axis.key]);
-    try {
-      config = readVariant(root);
-    } catch (error) {
-      if (!isInputError(error)) throw error;
-      throw inputError((error as Error).constructor as typeof RangeError, `in sweep point ${id}: ${(error as Error).message}`);
-    }
+    config = inSweepPoint(id, () => readVariant(root));
   }
   const { policies, ...rest } = config;
   return { ...rest, policy: policies.find((p) => p.label === label) as ExperimentBase['policies'][number], id, label, params };
+}
+
+/** Runs `fn`; an input error it throws is prefixed with the sweep point, since the bad value may come from an axis. */
+export function inSweepPoint<T>(id: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    throw inputError((error as Error).constructor as typeof RangeError, `in sweep point ${id}: ${(error as Error).message}`);
+  }
 }
 
 /** Writes `value` at `path`, turning shorthand entries (`- fifo+best-fit`, `trace: file.csv`) into mappings on the way. */

@@ -122,6 +122,10 @@ describe('located errors with the nearest valid name', () => {
     expect(error(`${HEAD}sweep:\n  horizon: [100, -1]\n`)).toMatch(/in sweep point fifo\+first-fit-horizon=-1: .*exp\.yaml:.*horizon.*-1/);
   });
 
+  it('a misspelt option in a sweep axis names the sweep point and suggests the option', () => {
+    expect(error(`${HEAD}sweep:\n  policies.best.options.dimenson: [cpu]\n`)).toMatch(/^in sweep point best-dimenson=cpu: .*exp\.yaml:6:.*has no option "dimenson" \(did you mean "dimension"\?\)/);
+  });
+
   it('an exclude key that is not an axis suggests the nearest axis', () => {
     expect(error(`${HEAD}sweep:\n  horizon: [100]\nexclude:\n  - { horizn: 100 }\n`)).toMatch(/exp\.yaml:11:.*not a sweep axis.*did you mean "horizon"\?/);
   });
