@@ -7,6 +7,7 @@ import { NONE, parseConstraints, type Constraint } from '../model/constraints.js
 import type { ResourceSpace } from '../model/resources.js';
 import { MAX_QUANTITY } from '../model/resources.js';
 import type { TaskKind, TaskSpec } from '../model/task.js';
+import { Problems } from './problems.js';
 import { CHUNK_SIZE, type TraceSource } from './source.js';
 
 const REQUIRED = ['task_id', 'submit', 'duration'] as const;
@@ -21,12 +22,14 @@ export const DEFAULT_TENANT = 'default';
  * in its base unit), and optionally `job_id`, `tenant`, `priority` (integer, higher first),
  * `kind` (`batch` or `service`) and `constraints` (`attr=v1|v2;attr!=v`).
  */
-export function nativeTrace(file: string, resources: ResourceSpace): TraceSource {
+export function nativeTrace(file: string, resources: ResourceSpace, lenient = false): TraceSource {
+  const problems = new Problems(lenient);
   let size = 0;
   let consumed = 0;
   return {
     name: file,
     progress: () => (size > 0 ? Math.min(1, consumed / size) : null),
+    report: () => problems.report(),
     async *chunks() {
       try {
         size = statSync(file).size;
@@ -38,7 +41,7 @@ export function nativeTrace(file: string, resources: ResourceSpace): TraceSource
       input.on('data', (chunk) => {
         consumed += chunk.length;
       });
-      const parser = input.pipe(parse({ info: true, relax_column_count: false, skip_empty_lines: true, trim: true, bom: true }));
+      const parser = input.pipe(parse({ info: true, relax_column_count: lenient, skip_empty_lines: true, trim: true, bom: true }));
       input.on('error', (error) => parser.destroy(error));
       let reader: RowReader | undefined;
       let chunk: TaskSpec[] = [];
@@ -48,7 +51,11 @@ export function nativeTrace(file: string, resources: ResourceSpace): TraceSource
             reader = new RowReader(file, record, resources);
             continue;
           }
-          chunk.push(reader.read(record, info.lines));
+          try {
+            chunk.push(reader.read(record, info.lines));
+          } catch (error) {
+            problems.skip(error);
+          }
           if (chunk.length === CHUNK_SIZE) {
             yield chunk;
             chunk = [];
@@ -75,6 +82,7 @@ export function nativeTrace(file: string, resources: ResourceSpace): TraceSource
 class RowReader {
   private readonly col: Record<string, number> = {};
   private readonly resourceCols: number[];
+  private readonly width: number;
   private lastSubmit = -Infinity;
   private lastSubmitLine = 0;
   private readonly constraintCache = new Map<string, readonly Constraint[]>();
@@ -94,9 +102,13 @@ class RowReader {
       }
     }
     this.resourceCols = resources.names.map((name) => this.col[name] as number);
+    this.width = header.length;
   }
 
   read(record: string[], line: number): TaskSpec {
+    if (record.length !== this.width) {
+      throw inputError(SyntaxError, `expected ${this.width} columns as in the header, got ${record.length}: ${show(record.join(','))}`, { file: this.file, line });
+    }
     const field = (name: string): string | undefined => {
       const i = this.col[name];
       return i === undefined ? undefined : record[i];

@@ -1,0 +1,410 @@
+// Google cluster-usage trace 2011 (clusterdata-2011-2): task_events attempts, task_constraints, machine_events and machine_attributes.
+import { secondsToMicros } from '../engine/time.js';
+import { inputError, show } from '../errors.js';
+import type { ClusterSpec } from '../model/cluster-spec.js';
+import { NONE, type Constraint } from '../model/constraints.js';
+import type { ResourceSpace } from '../model/resources.js';
+import type { TaskSpec } from '../model/task.js';
+import type { Options } from '../policy.js';
+import { expectColumns, numberAt, optionalNumberAt, TimeOrder } from './fields.js';
+import { ByteCounter } from './lines.js';
+import { Problems } from './problems.js';
+import type { MachineEvent, TraceSource } from './source.js';
+import { requireTable, RowCursor, tableFiles, totalSize, type Row } from './tables.js';
+import { DemandMaker, naturalResources, type Quantity } from './units.js';
+
+export const TASK_EVENT_COLUMNS = ['time', 'missing_info', 'job_id', 'task_index', 'machine_id', 'event_type', 'user', 'scheduling_class', 'priority', 'cpu_request', 'memory_request', 'disk_request', 'different_machines'] as const;
+export const MACHINE_EVENT_COLUMNS = ['time', 'machine_id', 'event_type', 'platform_id', 'cpus', 'memory'] as const;
+export const MACHINE_ATTRIBUTE_COLUMNS = ['time', 'machine_id', 'attribute_name', 'attribute_value', 'attribute_deleted'] as const;
+export const TASK_CONSTRAINT_COLUMNS = ['time', 'job_id', 'task_index', 'comparison_operator', 'attribute_name', 'attribute_value'] as const;
+
+export const GOOGLE_QUANTITIES: readonly Quantity[] = [
+  { name: 'cpu', traceUnit: 'normalised cores (1 = largest machine)', scale: 1e6, baseUnit: 'millionth of the largest machine' },
+  { name: 'mem', traceUnit: 'normalised bytes (1 = largest machine)', scale: 1e6, baseUnit: 'millionth of the largest machine' },
+  { name: 'disk', traceUnit: 'normalised bytes (1 = largest machine)', scale: 1e6, baseUnit: 'millionth of the largest machine' },
+];
+
+/** The 2^63−1 timestamp: "after the end of the trace window"; it exceeds 2^53, so it is matched as text. */
+const AFTER_END = '9223372036854775807';
+
+const SUBMIT = 0;
+const SCHEDULE = 1;
+const FINISH = 4;
+const KILL = 5;
+const UPDATE_PENDING = 7;
+const UPDATE_RUNNING = 8;
+
+/** Empty cluster with the trace's dimensions: every machine comes from machine_events. */
+export function googleDefaultCluster(path: string): ClusterSpec {
+  return { file: path, resources: naturalResources(GOOGLE_QUANTITIES), groups: [] };
+}
+
+/** A trace attempt from SUBMIT to its end; emitted in submit order once its end (or fate) is known. */
+interface Attempt {
+  readonly job: string;
+  readonly index: string;
+  readonly submit: number;
+  scheduled: number;
+  /** End time, Infinity when censored by the end of the trace or the lookahead, -1 while open. */
+  end: number;
+  endType: number;
+  priority: number;
+  schedulingClass: string;
+  readonly user: string;
+  cpu: number;
+  mem: number;
+  disk: number;
+  readonly constraints: readonly Constraint[];
+}
+
+/** Attribute names and values are base64 hashes; `+` and `=` are not allowed in constraint text, so they are mapped. */
+export function googleAttribute(text: string): string {
+  return text.replaceAll('=', '').replaceAll('+', '-');
+}
+
+/** Machine attribute names get a `g.` prefix so they start with a letter, as constraint names must. */
+export function googleAttributeName(text: string): string {
+  return `g.${googleAttribute(text)}`;
+}
+
+/** Parses a trace time: integer µs, 0 = before the window (kept as 0), 2^63−1 = after it (Infinity). */
+function traceTime(row: Row, names: readonly string[]): number {
+  if (row.fields[0] === AFTER_END) return Infinity;
+  return numberAt(row, 0, names, { integer: true, min: 0 });
+}
+
+/**
+ * Reads the Google 2011 trace from a folder (tables as folders of part files, or files named after
+ * their tables) or a single task_events file. Each SUBMIT starts a task attempt; its duration is
+ * the trace's SCHEDULE → end span. See docs/traces.md for the rules and what is left out.
+ */
+export function googleTrace(path: string, resources: ResourceSpace, options: Options): TraceSource {
+  const bytes = new ByteCounter();
+  const problems = new Problems(options['lenient'] as boolean);
+  const demand = new DemandMaker(resources, GOOGLE_QUANTITIES, options);
+  const finishedOnly = options['attempts'] === 'finished';
+  const zeroMissing = options['missing_requests'] === 'zero';
+  const tenantBy = options['tenant_by'] as string;
+  const unscheduledAsServices = options['unscheduled'] === 'service';
+  const lookahead = secondsToMicros(options['lookahead_s'] as number);
+  const values = [0, 0, 0];
+
+  const toSpec = (a: Attempt): TaskSpec | null => {
+    if (a.scheduled < 0) {
+      if (a.end !== Infinity) {
+        problems.drop('attempts ended before being scheduled');
+        return null;
+      }
+      if (!unscheduledAsServices) {
+        problems.drop(a.endType === -2 ? 'attempts never scheduled within the lookahead' : 'attempts never scheduled by the end of the trace');
+        return null;
+      }
+    }
+    if (finishedOnly && a.endType !== FINISH) {
+      problems.drop('attempts that did not finish (attempts: finished)');
+      return null;
+    }
+    if (Number.isNaN(a.cpu) || Number.isNaN(a.mem)) {
+      if (!zeroMissing) {
+        problems.drop('attempts with missing requests');
+        return null;
+      }
+    }
+    values[0] = a.cpu || 0;
+    values[1] = a.mem || 0;
+    values[2] = a.disk || 0;
+    const user = a.user.replaceAll('/', '_');
+    const duration = a.end === Infinity || a.scheduled < 0 ? null : a.end - a.scheduled;
+    return {
+      id: `${a.job}:${a.index}`,
+      job: a.job,
+      tenant: tenantBy === 'class' ? `class${a.schedulingClass}` : tenantBy === 'class/user' ? `class${a.schedulingClass}/${user}` : user,
+      priority: a.priority,
+      kind: duration === null ? 'service' : 'batch',
+      submit: a.submit,
+      duration,
+      demand: demand.make(values),
+      constraints: a.constraints,
+    };
+  };
+
+  return {
+    name: path,
+    progress: () => bytes.fraction(),
+    report: () => problems.report(),
+    async *chunks() {
+      const taskFiles = requireTable(path, 'task_events');
+      const constraintFiles = tableFiles(path, 'task_constraints', false);
+      bytes.size = totalSize([...taskFiles, ...constraintFiles]);
+      const constraints = new ConstraintTable(constraintFiles, bytes, problems);
+      const open = new Map<string, Attempt>();
+      const queue: Attempt[] = [];
+      let head = 0;
+      const order = new TimeOrder();
+      const tasks = new RowCursor(taskFiles, bytes);
+      try {
+        let out: TaskSpec[] = [];
+        const flush = (now: number): void => {
+          while (head < queue.length) {
+            const a = queue[head] as Attempt;
+            if (a.end < 0) {
+              if (now - a.submit <= lookahead) break;
+              // still open a lookahead after its submission: cut off, so memory stays bounded
+              a.end = Infinity;
+              a.endType = -2;
+              if (open.get(`${a.job}:${a.index}`) === a) open.delete(`${a.job}:${a.index}`);
+              if (a.scheduled >= 0) problems.drop('attempts still running a lookahead after submission (run to the end)');
+            }
+            head++;
+            const spec = toSpec(a);
+            if (spec !== null) out.push(spec);
+          }
+          if (head > 4096 && head * 2 > queue.length) {
+            queue.splice(0, head);
+            head = 0;
+          }
+        };
+        for (let row = await tasks.advance(); row !== undefined; row = await tasks.advance()) {
+          try {
+            expectColumns(row, TASK_EVENT_COLUMNS, 'task_events');
+            const time = traceTime(row, TASK_EVENT_COLUMNS);
+            order.check(time, row, 'time');
+            if (constraints.pending(time)) await constraints.advanceTo(time);
+            const type = numberAt(row, 5, TASK_EVENT_COLUMNS, { integer: true, min: 0 });
+            if (type > UPDATE_RUNNING) throw inputError(RangeError, `expected an event type 0-8, got ${show(row.fields[5])}`, { file: row.file, line: row.line, field: 'event_type' });
+            const f = row.fields;
+            const key = `${f[2]}:${f[3]}`;
+            const priority = numberAt(row, 8, TASK_EVENT_COLUMNS, { integer: true });
+            const cpu = optionalNumberAt(row, 9, TASK_EVENT_COLUMNS);
+            const mem = optionalNumberAt(row, 10, TASK_EVENT_COLUMNS);
+            const disk = optionalNumberAt(row, 11, TASK_EVENT_COLUMNS);
+            numberAt(row, 2, TASK_EVENT_COLUMNS, { integer: true, min: 0 });
+            numberAt(row, 3, TASK_EVENT_COLUMNS, { integer: true, min: 0 });
+            let attempt = open.get(key);
+            if (type === SUBMIT) {
+              if (time === Infinity) {
+                problems.drop('submissions after the end of the trace');
+                continue;
+              }
+              if (attempt !== undefined) {
+                // a resubmission without an end event: the earlier attempt ends here
+                attempt.end = time;
+                attempt.endType = KILL;
+                problems.drop('attempts ended by a resubmission without an end event');
+              }
+              attempt = {
+                job: f[2] as string,
+                index: f[3] as string,
+                submit: time,
+                scheduled: -1,
+                end: -1,
+                endType: -1,
+                priority,
+                schedulingClass: f[7] as string,
+                user: f[6] as string,
+                cpu,
+                mem,
+                disk,
+                constraints: constraints.of(key),
+              };
+              open.set(key, attempt);
+              queue.push(attempt);
+            } else if (attempt === undefined) {
+              problems.drop(`${type === SCHEDULE ? 'schedule' : type >= UPDATE_PENDING ? 'update' : 'end'} events of tasks not submitted in the trace`);
+            } else if (type === SCHEDULE) {
+              if (attempt.scheduled < 0) attempt.scheduled = time;
+            } else if (type === UPDATE_PENDING || type === UPDATE_RUNNING) {
+              attempt.priority = priority;
+              if (!Number.isNaN(cpu)) attempt.cpu = cpu;
+              if (!Number.isNaN(mem)) attempt.mem = mem;
+              if (!Number.isNaN(disk)) attempt.disk = disk;
+            } else {
+              attempt.end = time;
+              attempt.endType = type;
+              open.delete(key);
+              if (type === FINISH || type === KILL) constraints.forget(key);
+            }
+            if (time !== Infinity) flush(time);
+          } catch (error) {
+            problems.skip(error);
+          }
+          if (out.length >= 4096) {
+            yield out;
+            out = [];
+          }
+        }
+        for (const a of open.values()) a.end = Infinity;
+        flush(Infinity);
+        if (out.length > 0) yield out;
+      } finally {
+        await tasks.close();
+        await constraints.close();
+      }
+    },
+    async *machineEvents() {
+      const eventFiles = tableFiles(path, 'machine_events', false);
+      const attributeFiles = tableFiles(path, 'machine_attributes', false);
+      if (eventFiles.length === 0) return;
+      yield* googleMachineEvents(eventFiles, attributeFiles, resources, options, problems);
+    },
+  };
+}
+
+/** task_constraints read alongside task_events: the constraints in force for each task, by time. */
+class ConstraintTable {
+  private readonly cursor: RowCursor | undefined;
+  private readonly byTask = new Map<string, Constraint[]>();
+  private nextTime = -Infinity;
+  private readonly order = new TimeOrder();
+
+  constructor(files: readonly string[], bytes: ByteCounter, private readonly problems: Problems) {
+    this.cursor = files.length === 0 ? undefined : new RowCursor(files, bytes);
+  }
+
+  /** True if constraint rows at or before `time` may still be unread. */
+  pending(time: number): boolean {
+    return this.cursor !== undefined && this.nextTime <= time;
+  }
+
+  async advanceTo(time: number): Promise<void> {
+    const cursor = this.cursor as RowCursor;
+    if (this.nextTime === -Infinity) await cursor.advance();
+    for (let row = cursor.row; row !== undefined; row = await cursor.advance()) {
+      try {
+        expectColumns(row, TASK_CONSTRAINT_COLUMNS, 'task_constraints');
+        const t = traceTime(row, TASK_CONSTRAINT_COLUMNS);
+        if (t > time) {
+          this.nextTime = t;
+          return;
+        }
+        this.order.check(t, row, 'time');
+        this.add(row);
+      } catch (error) {
+        this.problems.skip(error);
+      }
+    }
+    this.nextTime = Infinity;
+  }
+
+  private add(row: Row): void {
+    const op = numberAt(row, 3, TASK_CONSTRAINT_COLUMNS, { integer: true, min: 0 });
+    if (op > 3) throw inputError(RangeError, `expected a comparison operator 0-3, got ${show(row.fields[3])}`, { file: row.file, line: row.line, field: 'comparison_operator' });
+    if (op >= 2) {
+      this.problems.drop('LESS_THAN/GREATER_THAN constraints (not modelled)');
+      return;
+    }
+    const value = row.fields[5] as string;
+    if (value === '') {
+      this.problems.drop('constraints with an empty value');
+      return;
+    }
+    const key = `${row.fields[1]}:${row.fields[2]}`;
+    const list = this.byTask.get(key) ?? [];
+    list.push({ attribute: googleAttributeName(row.fields[4] as string), op: op === 0 ? 'eq' : 'ne', values: [googleAttribute(value)] });
+    this.byTask.set(key, list);
+  }
+
+  of(key: string): readonly Constraint[] {
+    const list = this.byTask.get(key);
+    return list === undefined ? NONE : [...list];
+  }
+
+  forget(key: string): void {
+    this.byTask.delete(key);
+  }
+
+  async close(): Promise<void> {
+    await this.cursor?.close();
+  }
+}
+
+/**
+ * machine_events (0 ADD, 1 REMOVE, 2 UPDATE) merged by time with machine_attributes; attribute rows
+ * at or before a machine event's time apply first, so a machine's t=0 attributes arrive with its ADD.
+ */
+async function* googleMachineEvents(eventFiles: readonly string[], attributeFiles: readonly string[], resources: ResourceSpace, options: Options, problems: Problems): AsyncGenerator<readonly MachineEvent[]> {
+  const bytes = new ByteCounter();
+  const demand = new DemandMaker(resources, GOOGLE_QUANTITIES, options);
+  const events = new RowCursor(eventFiles, bytes);
+  const attributes = attributeFiles.length === 0 ? undefined : new RowCursor(attributeFiles, bytes);
+  const attrs = new Map<string, Record<string, string>>();
+  const added = new Set<string>();
+  const eventOrder = new TimeOrder();
+  const attributeOrder = new TimeOrder();
+  const diskDim = resources.names.indexOf('disk');
+  let out: MachineEvent[] = [];
+  /** Applies attribute rows up to `time`: stored for machines not yet added, an update for added ones. */
+  const applyAttributes = async (time: number): Promise<void> => {
+    for (let a = attributes?.row; a !== undefined; a = await (attributes as RowCursor).advance()) {
+      try {
+        expectColumns(a, MACHINE_ATTRIBUTE_COLUMNS, 'machine_attributes');
+        const t = traceTime(a, MACHINE_ATTRIBUTE_COLUMNS);
+        if (t > time) break;
+        attributeOrder.check(t, a, 'time');
+        const deleted = numberAt(a, 4, MACHINE_ATTRIBUTE_COLUMNS, { integer: true, min: 0 });
+        const id = a.fields[1] as string;
+        const map = attrs.get(id) ?? {};
+        const name = googleAttributeName(a.fields[2] as string);
+        if (deleted === 1) delete map[name];
+        else map[name] = googleAttribute(a.fields[3] as string);
+        attrs.set(id, map);
+        if (added.has(id) && t !== Infinity) out.push({ time: t, kind: 'update', id, attributes: { ...map } });
+      } catch (error) {
+        problems.skip(error);
+      }
+    }
+  };
+  try {
+    await attributes?.advance();
+    for (let row = await events.advance(); row !== undefined; row = await events.advance()) {
+      let time: number;
+      try {
+        expectColumns(row, MACHINE_EVENT_COLUMNS, 'machine_events');
+        time = traceTime(row, MACHINE_EVENT_COLUMNS);
+        eventOrder.check(time, row, 'time');
+      } catch (error) {
+        problems.skip(error);
+        continue;
+      }
+      await applyAttributes(time);
+      if (time === Infinity) continue;
+      try {
+        const type = numberAt(row, 2, MACHINE_EVENT_COLUMNS, { integer: true, min: 0 });
+        numberAt(row, 1, MACHINE_EVENT_COLUMNS, { integer: true, min: 0 });
+        const id = row.fields[1] as string;
+        const cpus = optionalNumberAt(row, 4, MACHINE_EVENT_COLUMNS);
+        const memory = optionalNumberAt(row, 5, MACHINE_EVENT_COLUMNS);
+        const capacity = Number.isNaN(cpus) || Number.isNaN(memory) ? undefined : demand.make([cpus, memory, 1]);
+        // machine_events carry no disk capacity: each machine gets the whole normalised unit
+        if (capacity !== undefined && diskDim >= 0) capacity[diskDim] = demand.one(diskDim, 1);
+        if (type === 0) {
+          if (capacity === undefined) {
+            problems.drop('machine adds without a capacity');
+            continue;
+          }
+          added.add(id);
+          out.push({ time, kind: 'add', id, capacity, attributes: { ...(attrs.get(id) ?? {}) } });
+        } else if (type === 1) {
+          if (added.delete(id)) out.push({ time, kind: 'remove', id });
+          else problems.drop('removals of machines not added');
+        } else if (type === 2) {
+          if (!added.has(id)) problems.drop('updates of machines not added');
+          else if (capacity !== undefined) out.push({ time, kind: 'update', id, capacity });
+        } else {
+          throw inputError(RangeError, `expected a machine event type 0 (add), 1 (remove) or 2 (update), got ${show(row.fields[2])}`, { file: row.file, line: row.line, field: 'event_type' });
+        }
+      } catch (error) {
+        problems.skip(error);
+      }
+      if (out.length >= 4096) {
+        yield out;
+        out = [];
+      }
+    }
+    await applyAttributes(Infinity);
+    if (out.length > 0) yield out;
+  } finally {
+    await events.close();
+    await attributes?.close();
+  }
+}
