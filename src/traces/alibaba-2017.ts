@@ -33,7 +33,8 @@ export function alibaba2017Trace(path: string, resources: ResourceSpace, options
   const problems = new Problems(options['lenient'] as boolean);
   const demand = new DemandMaker(resources, ALIBABA_2017_QUANTITIES, options);
   const expand = options['instances'] !== 'task';
-  return {
+  const serverFiles = tableFiles(path, 'server_event', false);
+  const source: TraceSource = {
     name: path,
     progress: () => bytes.fraction(),
     report: () => problems.report(),
@@ -80,18 +81,19 @@ export function alibaba2017Trace(path: string, resources: ResourceSpace, options
             out = [];
           }
         }
-        buffer.release(out, true);
+        while (buffer.size > 0) {
+          buffer.release(out, true);
+          yield out;
+          out = [];
+        }
         if (out.length > 0) yield out;
       } finally {
         await rows.close();
       }
     },
-    async *machineEvents() {
-      const files = tableFiles(path, 'server_event', false);
-      if (files.length === 0) return;
-      yield* serverEvents(files, demand, options['machine_errors'] === 'remove', problems);
-    },
   };
+  if (serverFiles.length === 0) return source;
+  return { ...source, machineEvents: () => serverEvents(serverFiles, demand, options['machine_errors'] === 'remove', problems) };
 }
 
 /**

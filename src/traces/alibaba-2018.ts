@@ -42,7 +42,8 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
   const problems = new Problems(options['lenient'] as boolean);
   const demand = new DemandMaker(resources, ALIBABA_2018_QUANTITIES, options);
   const expand = options['instances'] !== 'task';
-  return {
+  const metaFiles = tableFiles(path, 'machine_meta', false);
+  const source: TraceSource = {
     name: path,
     progress: () => bytes.fraction(),
     report: () => problems.report(),
@@ -78,18 +79,19 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
             out = [];
           }
         }
-        buffer.release(out, true);
+        while (buffer.size > 0) {
+          buffer.release(out, true);
+          yield out;
+          out = [];
+        }
         if (out.length > 0) yield out;
       } finally {
         await rows.close();
       }
     },
-    async *machineEvents() {
-      const files = tableFiles(path, 'machine_meta', false);
-      if (files.length === 0) return;
-      yield* machineMeta(files, demand, problems);
-    },
   };
+  if (metaFiles.length === 0) return source;
+  return { ...source, machineEvents: () => machineMeta(metaFiles, demand, problems) };
 }
 
 /**

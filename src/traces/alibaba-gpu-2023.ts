@@ -29,7 +29,7 @@ const QOS_PRIORITY: Readonly<Record<string, number>> = { LS: 3, Guaranteed: 2, B
 
 function checkHeader(row: Row, names: readonly string[]): void {
   if (row.fields.join(',') !== names.join(',')) {
-    throw inputError(SyntaxError, `expected the header ${show(names.join(','))}, got ${show(row.fields.join(','))}`, { file: row.file, line: row.line });
+    throw inputError(SyntaxError, `expected the header ${names.join(',')}, got ${show(row.fields.join(','))}`, { file: row.file, line: row.line });
   }
 }
 

@@ -128,7 +128,9 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
     };
   };
 
-  return {
+  const eventFiles = tableFiles(path, 'machine_events', false);
+  const attributeFiles = tableFiles(path, 'machine_attributes', false);
+  const source: TraceSource = {
     name: path,
     progress: () => bytes.fraction(),
     report: () => problems.report(),
@@ -241,13 +243,9 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
         await constraints.close();
       }
     },
-    async *machineEvents() {
-      const eventFiles = tableFiles(path, 'machine_events', false);
-      const attributeFiles = tableFiles(path, 'machine_attributes', false);
-      if (eventFiles.length === 0) return;
-      yield* googleMachineEvents(eventFiles, attributeFiles, resources, options, problems);
-    },
   };
+  if (eventFiles.length === 0) return source;
+  return { ...source, machineEvents: () => googleMachineEvents(eventFiles, attributeFiles, resources, options, problems) };
 }
 
 /** task_constraints read alongside task_events: the constraints in force for each task, by time. */

@@ -2,6 +2,7 @@
 import { inputError, type Where } from '../errors.js';
 import type { Micros } from '../engine/time.js';
 import type { TaskSpec } from '../model/task.js';
+import { CHUNK_SIZE } from './source.js';
 
 /**
  * Holds tasks until no later row can precede them: a task leaves once a row at least `window` µs
@@ -40,10 +41,13 @@ export class ReorderBuffer {
     if (spec.submit > this.latest) this.latest = spec.submit;
   }
 
-  /** Moves every task that can no longer be preceded (or all, at the end) into `out`. */
-  release(out: TaskSpec[], all = false): void {
+  /**
+   * Moves tasks that can no longer be preceded (with `all`, any task) into `out`, stopping once
+   * `out` holds `max` (so a large release is spread over several chunks).
+   */
+  release(out: TaskSpec[], all = false, max = CHUNK_SIZE): void {
     const limit = all ? Infinity : this.latest - this.window;
-    while (this.heap.length > 0 && (this.heap[0] as Entry).spec.submit <= limit) {
+    while (this.heap.length > 0 && out.length < max && (this.heap[0] as Entry).spec.submit <= limit) {
       const { spec, instances } = this.pop();
       this.released = spec.submit;
       if (instances === undefined) out.push(spec);

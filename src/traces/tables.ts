@@ -13,7 +13,9 @@ const DATA_FILE = /\.(csv|txt)(\.gz)?$|\.gz$/;
  * `isMain`, and otherwise has no files for the table.
  */
 export function tableFiles(path: string, table: string, isMain: boolean): string[] {
-  if (!statSync(path).isDirectory()) return isMain ? [path] : [];
+  const stat = safeStat(path);
+  if (stat === undefined) return [];
+  if (!stat.isDirectory()) return isMain ? [path] : [];
   const folder = join(path, table);
   const inFolder = safeStat(folder)?.isDirectory() === true;
   const dir = inFolder ? folder : path;
