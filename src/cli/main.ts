@@ -10,7 +10,9 @@ import { loadClusterSpec } from '../model/cluster-spec.js';
 import { checkTraceRef, defaultClusterOf, type TraceRef } from '../traces/index.js';
 import { describeReport } from '../traces/problems.js';
 import type { RunOutcome } from '../experiment/run.js';
+import { jsonObject } from './json-option.js';
 import { progressPrinter } from './progress.js';
+import { traceCommand } from './trace.js';
 
 const EXIT_INPUT = 2;
 
@@ -100,6 +102,7 @@ async function parse(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\nresults in ${outcome.dir}\n`);
       },
     )
+    .command('trace', 'Inspect a trace or convert it to native CSV (trace inspect|convert --help)', (y) => traceCommand(y), () => {})
     .command(
       'policies',
       'List the registered queue orders, placements and composites with their options',
@@ -120,7 +123,7 @@ async function parse(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${lines.join('\n')}\n`);
       },
     )
-    .demandCommand(1, 'Name a command: run, simulate or policies.')
+    .demandCommand(1, 'Name a command: run, simulate, trace or policies.')
     .strict()
     .help()
     .alias('help', 'h')
@@ -139,16 +142,4 @@ async function parse(argv: readonly string[]): Promise<number> {
 function warnTraceReport(outcome: RunOutcome | undefined): void {
   const text = outcome?.traceReport === null || outcome === undefined ? '' : describeReport('trace', outcome.traceReport);
   if (text !== '') process.stderr.write(`clustersim: ${text}\n`);
-}
-
-/** Parses a JSON-object option such as --policy-options. */
-function jsonObject(flag: string, text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw inputError(SyntaxError, `${flag} is not valid JSON: ${show(text)}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw inputError(TypeError, `${flag} must be a JSON object, got ${show(text)}`);
-  return value as Record<string, unknown>;
 }
