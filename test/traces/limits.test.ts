@@ -1,0 +1,50 @@
+// Options every format takes: lenient native CSV, the task cap and the submit-time window, an experiment without a cluster.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/cli.js';
+import { readTrace } from '../helpers/trace-read.js';
+import { useTempDirs } from '../helpers/temp-dirs.js';
+
+const tempDir = useTempDirs('limits');
+const CLUSTER = { file: 'c', resources: { names: ['cpu'], units: ['millicore'] }, groups: [] };
+
+describe('common trace options', () => {
+  it('lenient native CSV skips rows with a wrong column count or a bad value and reports them', async () => {
+    const file = join(tempDir(), 'trace.csv');
+    writeFileSync(file, 'task_id,submit,duration,cpu\na,0,1,10\nb,1,1\nc,2,1,ten\nd,3,1,10\n');
+    const { tasks, report } = await readTrace('native', file, { lenient: true }, CLUSTER);
+    expect(tasks.map((t) => t.id)).toEqual(['a', 'd']);
+    expect(report).toEqual({
+      skipped: 2,
+      firstSkipped: [`${file}:3: expected 4 columns as in the header, got 3: "b,1,1"`, `${file}:4: column "cpu": expected a non-negative integer in millicore (at most 4294967295), got "ten"`],
+      dropped: {},
+    });
+  });
+
+  it('keeps the submit window [from_s, until_s) and at most max_tasks tasks', async () => {
+    const file = join(tempDir(), 'trace.csv');
+    writeFileSync(file, `task_id,submit,duration,cpu\n${Array.from({ length: 10 }, (_, i) => `t${i},${i * 10},1,1`).join('\n')}\n`);
+    const ids = async (options: Record<string, unknown>) => (await readTrace('native', file, options, CLUSTER)).tasks.map((t) => t.id);
+    expect(await ids({ from_s: 20, until_s: 60 })).toEqual(['t2', 't3', 't4', 't5']);
+    expect(await ids({ from_s: 20, max_tasks: 2 })).toEqual(['t2', 't3']);
+    expect(await ids({ until_s: 0 })).toHaveLength(10);
+  });
+
+  it('stops machine events at until_s too', async () => {
+    const { machines } = await readTrace('google-2011', 'test/fixtures/traces/google-2011-lifecycle', { until_s: 850 });
+    expect(machines.map((e) => [e.time / 1e6, e.kind])).toEqual([[0, 'add'], [0, 'add'], [800, 'remove']]);
+  });
+
+  it('lets an experiment on an SWF log leave out the cluster', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'exp.yaml'), `name: nasa\ntrace: { format: swf, path: ${join(process.cwd(), 'traces/swf/NASA-iPSC-1993-3.1-cln.swf')}, options: { max_tasks: 200 } }\npolicies: [fifo+first-fit]\nseeds: [1]\n`);
+    const result = await cli('run', join(dir, 'exp.yaml'), '--out', join(dir, 'results'), '--quiet');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'results', 'nasa', 'fifo+first-fit-seed1', 'summary.json'), 'utf8')).tasks).toBe(200);
+    writeFileSync(join(dir, 'bad.yaml'), `name: a2017\ntrace: { format: alibaba-2017, path: ${dir} }\npolicies: [fifo+first-fit]\nseeds: [1]\n`);
+    const bad = await cli('run', join(dir, 'bad.yaml'), '--out', join(dir, 'results'), '--quiet');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/bad\.yaml.*field "cluster": missing required field/);
+  });
+});
