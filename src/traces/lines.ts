@@ -71,16 +71,21 @@ export async function* readLines(file: string, bytes = new ByteCounter()): Async
       line += lines.length;
     }
   } catch (error) {
-    const e = error as NodeJS.ErrnoException;
-    if (gzip && (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || /unexpected end of file/.test(e.message))) {
-      throw inputError(SyntaxError, `Truncated or corrupt gzip data (${e.message}); the last complete line read was ${line - 1}`, { file, line });
-    }
-    throw error;
+    throw gzip ? gzipError(error, file, line) : error;
   } finally {
     raw.destroy();
   }
   if (carry.endsWith('\r')) carry = carry.slice(0, -1);
   if (carry !== '') yield { lines: [carry], first: line };
+}
+
+/** A zlib failure as an input error naming the file and the line reading stopped at; other errors unchanged. */
+export function gzipError(error: unknown, file: string, line: number): unknown {
+  const e = error as NodeJS.ErrnoException;
+  if (e.code === 'Z_BUF_ERROR' || e.code === 'Z_DATA_ERROR' || /unexpected end of file/.test(e.message)) {
+    return inputError(SyntaxError, `Truncated or corrupt gzip data (${e.message}); the last complete line read was ${line - 1}`, { file, line });
+  }
+  return error;
 }
 
 /** The first lines of `file` read synchronously (gunzipped if needed), for headers; at most `maxBytes` of input. */

@@ -1,5 +1,6 @@
 // The native trace format: CSV with a header, one row per task, resources in the cluster's base units.
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { parse } from 'csv-parse';
 import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
@@ -7,6 +8,7 @@ import { NONE, parseConstraints, type Constraint } from '../model/constraints.js
 import type { ResourceSpace } from '../model/resources.js';
 import { MAX_QUANTITY } from '../model/resources.js';
 import type { TaskKind, TaskSpec } from '../model/task.js';
+import { ByteCounter, fileSize, gzipError, isGzip } from './lines.js';
 import { Problems } from './problems.js';
 import { CHUNK_SIZE, type TraceSource } from './source.js';
 
@@ -24,25 +26,23 @@ export const DEFAULT_TENANT = 'default';
  */
 export function nativeTrace(file: string, resources: ResourceSpace, lenient = false): TraceSource {
   const problems = new Problems(lenient);
-  let size = 0;
-  let consumed = 0;
+  const bytes = new ByteCounter();
   return {
     name: file,
-    progress: () => (size > 0 ? Math.min(1, consumed / size) : null),
+    progress: () => bytes.fraction(),
     report: () => problems.report(),
     async *chunks() {
-      try {
-        size = statSync(file).size;
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-        throw inputError(Error, `Cannot read trace ${file}: ${reason}`);
-      }
+      bytes.size = fileSize(file);
       const input = createReadStream(file);
       input.on('data', (chunk) => {
-        consumed += chunk.length;
+        bytes.consumed += chunk.length;
       });
-      const parser = input.pipe(parse({ info: true, relax_column_count: lenient, skip_empty_lines: true, trim: true, bom: true }));
+      const gzip = isGzip(file);
+      const text = gzip ? input.pipe(createGunzip()) : input;
+      const parser = text.pipe(parse({ info: true, relax_column_count: lenient, skip_empty_lines: true, trim: true, bom: true }));
       input.on('error', (error) => parser.destroy(error));
+      if (gzip) text.on('error', (error: Error) => parser.destroy(error));
+      let line = 1;
       let reader: RowReader | undefined;
       let chunk: TaskSpec[] = [];
       try {
@@ -51,6 +51,7 @@ export function nativeTrace(file: string, resources: ResourceSpace, lenient = fa
             reader = new RowReader(file, record, resources);
             continue;
           }
+          line = info.lines;
           try {
             chunk.push(reader.read(record, info.lines));
           } catch (error) {
@@ -68,7 +69,7 @@ export function nativeTrace(file: string, resources: ResourceSpace, lenient = fa
           const row = Array.isArray(e.record) ? `; the row reads ${show(e.record.join(','))}` : '';
           throw inputError(SyntaxError, `Malformed CSV: ${what}${row}`, { file, line: e.lines });
         }
-        throw error;
+        throw gzip ? gzipError(error, file, line + 1) : error;
       } finally {
         input.destroy();
       }

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
-import { readTrace } from '../helpers/trace-read.js';
+import { readError, readTrace, writeTruncatedGzip } from '../helpers/trace-read.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 
 const tempDir = useTempDirs('limits');
@@ -46,5 +46,16 @@ describe('common trace options', () => {
     const bad = await cli('run', join(dir, 'bad.yaml'), '--out', join(dir, 'results'), '--quiet');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/bad\.yaml.*field "cluster": missing required field/);
+  });
+});
+
+describe('native CSV compressed', () => {
+  it('reads gzip and reports a truncated stream', async () => {
+    const dir = tempDir();
+    const text = `task_id,submit,duration,cpu\n${Array.from({ length: 5000 }, (_, i) => `t${i},${i},1,1`).join('\n')}\n`;
+    writeTruncatedGzip(join(dir, 'whole.csv.gz'), text, 1);
+    expect((await readTrace('native', join(dir, 'whole.csv.gz'), {}, CLUSTER)).tasks).toHaveLength(5000);
+    writeTruncatedGzip(join(dir, 'cut.csv.gz'), text, 0.5);
+    expect(await readError('native', join(dir, 'cut.csv.gz'), {}, CLUSTER)).toMatch(new RegExp(`^${join(dir, 'cut.csv.gz')}:\\d+: Truncated or corrupt gzip data \\(unexpected end of file\\); the last complete line read was \\d+$`));
   });
 });
