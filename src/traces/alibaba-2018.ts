@@ -33,9 +33,9 @@ export function parseTaskName(name: string): { task: string; parents: readonly s
 }
 
 /**
- * Reads batch_task: one task per instance, submitted at the task's recorded start_time and running
- * end_time − start_time. A dependent task's recorded start already follows its parents' recorded
- * ends, which is how the DAG order is kept (see docs/traces.md).
+ * Reads batch_task: one task per instance, at the task's recorded start_time (the trace has no
+ * submit time), running end_time − start_time. DAG names become dependency keys: the simulation
+ * holds a task until every instance of its parent tasks has ended (see docs/traces.md).
  */
 export function alibaba2018Trace(path: string, resources: ResourceSpace, options: Options): TraceSource {
   const bytes = new ByteCounter();
@@ -67,7 +67,20 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
               problems.drop('tasks without a start and end time');
               continue;
             }
-            const base = { job: f[2] as string, tenant: 'batch', priority: 0, kind: 'batch' as const, submit: secondsToMicros(start), duration: secondsToMicros(end - start), demand: demand.make([cpu / 100, mem]), constraints: NONE };
+            const job = f[2] as string;
+            const dag = parseTaskName(f[0] as string);
+            const base = {
+              job,
+              tenant: 'batch',
+              priority: 0,
+              kind: 'batch' as const,
+              submit: secondsToMicros(start),
+              duration: secondsToMicros(end - start),
+              demand: demand.make([cpu / 100, mem]),
+              constraints: NONE,
+              ...(dag === null ? {} : { completes: { key: `${job}/${dag.task}`, of: expand ? instances : 1 } }),
+              ...(dag === null || dag.parents.length === 0 ? {} : { after: dag.parents.map((p) => `${job}/${p}`) }),
+            };
             const where = { file: row.file, line: row.line, field: 'start_time' };
             buffer.push({ ...base, id: `${f[2]}/${f[0]}` }, where, expand ? instances : undefined);
             buffer.release(out);

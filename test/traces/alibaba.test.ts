@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseTaskName } from '../../src/traces/alibaba-2018.js';
 import { gpuDefaultCluster } from '../../src/traces/alibaba-gpu-2023.js';
+import { readArrowRows } from '../helpers/arrow.js';
+import { cli } from '../helpers/cli.js';
 import { readError, readTrace, writeTruncatedGzip } from '../helpers/trace-read.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 
@@ -136,3 +138,32 @@ describe('Alibaba GPU 2023', () => {
 const REMOVED_2017 = 7;
 const MACHINE_META_EVENTS = 17587;
 const MACHINE_META_DROPPED = { 'machine_meta rows of machines not in use yet': 5 };
+
+describe('Alibaba 2018 DAG in a run', () => {
+  it('submits a task when every instance of its parents has finished, not at its recorded time', async () => {
+    const dir = tempDir();
+    // hand-made: M1 has 2 instances of 10 s; R2_1 (recorded at 5 s) needs them; J3_1_2 needs both; task_x is independent
+    writeFileSync(join(dir, 'batch_task.csv'), 'M1,2,j_1,1,Terminated,1,11,100,10\nR2_1,1,j_1,1,Terminated,5,8,100,10\ntask_x,1,j_1,1,Terminated,6,9,100,10\nJ3_1_2,1,j_1,1,Terminated,7,9,100,10\n');
+    writeFileSync(join(dir, 'cluster.yaml'), 'resources:\n  cpu: { unit: millicore }\n  mem: { unit: part }\ngroups:\n  - name: m\n    count: 1\n    capacity: { cpu: 1000, mem: 1000000 }\n');
+    const out = join(dir, 'run');
+    const result = await cli('simulate', '--cluster', join(dir, 'cluster.yaml'), '--trace', dir, '--trace-format', 'alibaba-2018', '--policy', 'fifo+first-fit', '--out', out);
+    expect(result.code).toBe(0);
+    const rows = readArrowRows(join(out, 'tasks.arrow')).map((r) => [r['task_id'], r['submit_s'], r['start_s'], r['end_s']]);
+    expect(rows).toEqual([
+      ['j_1/M1/0', 1, 1, 11],
+      ['j_1/M1/1', 1, 11, 21],
+      ['j_1/task_x/0', 6, 21, 24],
+      ['j_1/R2_1/0', 21, 24, 27],
+      ['j_1/J3_1_2/0', 27, 27, 29],
+    ]);
+  });
+
+  it('reports tasks whose parents never ran as still waiting', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'batch_task.csv'), 'R2_1,1,j_1,1,Terminated,5,8,100,10\n');
+    writeFileSync(join(dir, 'cluster.yaml'), 'resources:\n  cpu: { unit: millicore }\ngroups:\n  - name: m\n    count: 1\n    capacity: { cpu: 1000 }\n');
+    const out = join(dir, 'run');
+    expect((await cli('simulate', '--cluster', join(dir, 'cluster.yaml'), '--trace', dir, '--trace-format', 'alibaba-2018', '--policy', 'fifo+first-fit', '--out', out)).code).toBe(0);
+    expect(readArrowRows(join(out, 'tasks.arrow')).map((r) => [r['task_id'], r['state']])).toEqual([['j_1/R2_1/0', 'waiting']]);
+  });
+});
