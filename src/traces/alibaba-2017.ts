@@ -45,7 +45,7 @@ export function alibaba2017Trace(path: string, resources: ResourceSpace, options
       const buffer = new ReorderBuffer(secondsToMicros(options['reorder_window_s'] as number));
       let out: TaskSpec[] = [];
       try {
-        for (let row = await rows.advance(); row !== undefined; row = await rows.advance()) {
+        for (let row = await rows.advance(); row !== undefined; row = rows.next() ?? (await rows.advance())) {
           try {
             if (isHeaderRow(row)) continue;
             expectColumns(row, BATCH_TASK_2017_COLUMNS, 'batch_task');
@@ -105,7 +105,7 @@ async function* serverEvents(files: readonly string[], demand: DemandMaker, remo
   const rows: { time: number; id: string; type: string; capacity: Float64Array | undefined }[] = [];
   const cursor = new RowCursor(files, new ByteCounter());
   try {
-    for (let row = await cursor.advance(); row !== undefined; row = await cursor.advance()) {
+    for (let row = await cursor.advance(); row !== undefined; row = cursor.next() ?? (await cursor.advance())) {
       try {
         expectColumns(row, SERVER_EVENT_COLUMNS, 'server_event');
         const time = secondsToMicros(Math.max(0, numberAt(row, 0, SERVER_EVENT_COLUMNS)));

@@ -54,7 +54,7 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
       const buffer = new ReorderBuffer(secondsToMicros(options['reorder_window_s'] as number));
       let out: TaskSpec[] = [];
       try {
-        for (let row = await rows.advance(); row !== undefined; row = await rows.advance()) {
+        for (let row = await rows.advance(); row !== undefined; row = rows.next() ?? (await rows.advance())) {
           try {
             expectColumns(row, BATCH_TASK_2018_COLUMNS, 'batch_task');
             const f = row.fields;
@@ -116,7 +116,7 @@ async function* machineMeta(files: readonly string[], demand: DemandMaker, probl
   const rows: { time: number; id: string; using: boolean; capacity: Float64Array; domains: string[] }[] = [];
   const cursor = new RowCursor(files, new ByteCounter());
   try {
-    for (let row = await cursor.advance(); row !== undefined; row = await cursor.advance()) {
+    for (let row = await cursor.advance(); row !== undefined; row = cursor.next() ?? (await cursor.advance())) {
       try {
         expectColumns(row, MACHINE_META_COLUMNS, 'machine_meta');
         const time = numberAt(row, 1, MACHINE_META_COLUMNS, { min: 0 });

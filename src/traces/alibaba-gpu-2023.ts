@@ -91,7 +91,7 @@ export function gpuTrace(path: string, resources: ResourceSpace, options: Option
       const order = new TimeOrder();
       let out: TaskSpec[] = [];
       try {
-        for (let row = await pods.advance(); row !== undefined; row = await pods.advance()) {
+        for (let row = await pods.advance(); row !== undefined; row = pods.next() ?? (await pods.advance())) {
           try {
             if (row.line === 1) {
               checkHeader(row, POD_COLUMNS);

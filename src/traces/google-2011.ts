@@ -166,7 +166,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
             head = 0;
           }
         };
-        for (let row = await tasks.advance(); row !== undefined; row = await tasks.advance()) {
+        for (let row = await tasks.advance(); row !== undefined; row = tasks.next() ?? (await tasks.advance())) {
           try {
             expectColumns(row, TASK_EVENT_COLUMNS, 'task_events');
             const time = traceTime(row, TASK_EVENT_COLUMNS);
@@ -267,7 +267,7 @@ class ConstraintTable {
   async advanceTo(time: number): Promise<void> {
     const cursor = this.cursor as RowCursor;
     if (this.nextTime === -Infinity) await cursor.advance();
-    for (let row = cursor.row; row !== undefined; row = await cursor.advance()) {
+    for (let row = cursor.row; row !== undefined; row = cursor.next() ?? (await cursor.advance())) {
       try {
         expectColumns(row, TASK_CONSTRAINT_COLUMNS, 'task_constraints');
         const t = traceTime(row, TASK_CONSTRAINT_COLUMNS);
@@ -354,7 +354,7 @@ async function* googleMachineEvents(eventFiles: readonly string[], attributeFile
   };
   try {
     await attributes?.advance();
-    for (let row = await events.advance(); row !== undefined; row = await events.advance()) {
+    for (let row = await events.advance(); row !== undefined; row = events.next() ?? (await events.advance())) {
       let time: number;
       try {
         expectColumns(row, MACHINE_EVENT_COLUMNS, 'machine_events');

@@ -22,8 +22,8 @@ export const SWF_QUANTITIES: readonly Quantity[] = [
   { name: 'mem', traceUnit: 'KiB (per job: KB per processor × processors)', scale: 1 / 1024, baseUnit: 'MiB' },
 ];
 
-/** One SWF job record with every field; -1 stays -1 (unknown). */
-export type SwfRecord = Record<(typeof SWF_FIELDS)[number], number>;
+/** Index of each field in a parsed record. */
+const F = Object.fromEntries(SWF_FIELDS.map((name, i) => [name, i])) as Record<(typeof SWF_FIELDS)[number], number>;
 
 /** The `; Key: value` header comments of an SWF file (continuation lines are appended to the key). */
 export function swfHeader(file: string): Record<string, string> {
@@ -60,20 +60,32 @@ export function swfDefaultCluster(file: string): ClusterSpec {
   };
 }
 
-/** Parses one job line into its 18 fields; throws input errors naming the field and value. */
-export function parseSwfLine(line: string, file: string, lineNo: number): SwfRecord {
-  const parts = line.trim().split(/\s+/);
-  if (parts.length !== SWF_FIELDS.length) {
-    throw inputError(SyntaxError, `expected ${SWF_FIELDS.length} whitespace-separated fields, got ${parts.length}: ${show(line.trim())}`, { file, line: lineNo });
+/**
+ * Parses one job line into its 18 fields (into `out`, reused from line to line); -1 stays -1
+ * (unknown). Throws input errors naming the field and value.
+ */
+export function parseSwfLine(line: string, file: string, lineNo: number, out = new Float64Array(SWF_FIELDS.length)): Float64Array {
+  let n = 0;
+  let i = 0;
+  const end = line.length;
+  while (i < end) {
+    let c = line.charCodeAt(i);
+    while (i < end && (c === 32 || c === 9)) c = line.charCodeAt(++i);
+    if (i >= end) break;
+    const from = i;
+    while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+    if (n < SWF_FIELDS.length) {
+      const text = line.slice(from, i);
+      const value = Number(text);
+      if (!Number.isFinite(value)) throw inputError(SyntaxError, `expected a number, got ${show(text)}`, { file, line: lineNo, field: SWF_FIELDS[n] });
+      out[n] = value;
+    }
+    n++;
   }
-  const record = {} as SwfRecord;
-  for (let i = 0; i < SWF_FIELDS.length; i++) {
-    const text = parts[i] as string;
-    const value = Number(text);
-    if (!Number.isFinite(value)) throw inputError(SyntaxError, `expected a number, got ${show(text)}`, { file, line: lineNo, field: SWF_FIELDS[i] });
-    record[SWF_FIELDS[i] as (typeof SWF_FIELDS)[number]] = value;
+  if (n !== SWF_FIELDS.length) {
+    throw inputError(SyntaxError, `expected ${SWF_FIELDS.length} whitespace-separated fields, got ${n}: ${show(line.trim())}`, { file, line: lineNo });
   }
-  return record;
+  return out;
 }
 
 /**
@@ -96,6 +108,7 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
       let lastSubmit = -Infinity;
       let lastLine = 0;
       const values = [0, 0];
+      const r = new Float64Array(SWF_FIELDS.length);
       for await (const { lines, first } of readLines(file, bytes)) {
         const out: TaskSpec[] = [];
         for (let i = 0; i < lines.length; i++) {
@@ -103,16 +116,19 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
           if (line.startsWith(';') || line.trim() === '') continue;
           const lineNo = first + i;
           try {
-            const r = parseSwfLine(line, file, lineNo);
-            if (r.submit < 0) throw inputError(RangeError, `expected a non-negative submit time in seconds, got ${r.submit}`, { file, line: lineNo, field: 'submit' });
-            const submit = secondsToMicros(r.submit);
+            parseSwfLine(line, file, lineNo, r);
+            const submitted = r[F.submit] as number;
+            if (submitted < 0) throw inputError(RangeError, `expected a non-negative submit time in seconds, got ${submitted}`, { file, line: lineNo, field: 'submit' });
+            const submit = secondsToMicros(submitted);
             if (submit < lastSubmit) {
-              throw inputError(RangeError, `submit time ${r.submit} s is out of order: line ${lastLine} was submitted at ${lastSubmit / 1e6} s`, { file, line: lineNo, field: 'submit' });
+              throw inputError(RangeError, `submit time ${submitted} s is out of order: line ${lastLine} was submitted at ${lastSubmit / 1e6} s`, { file, line: lineNo, field: 'submit' });
             }
             lastSubmit = submit;
             lastLine = lineNo;
-            const procs = r.requested_procs > 0 ? r.requested_procs : r.allocated_procs;
-            const runTime = useRequested && r.requested_time >= 0 ? r.requested_time : r.run_time;
+            const requestedProcs = r[F.requested_procs] as number;
+            const procs = requestedProcs > 0 ? requestedProcs : (r[F.allocated_procs] as number);
+            const requestedTime = r[F.requested_time] as number;
+            const runTime = useRequested && requestedTime >= 0 ? requestedTime : (r[F.run_time] as number);
             if (!(procs > 0)) {
               problems.drop('jobs with unknown processor count');
               continue;
@@ -121,14 +137,18 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
               problems.drop('jobs with unknown run time');
               continue;
             }
-            const memPerProc = r.requested_memory >= 0 ? r.requested_memory : r.used_memory;
+            const requestedMemory = r[F.requested_memory] as number;
+            const memPerProc = requestedMemory >= 0 ? requestedMemory : (r[F.used_memory] as number);
             values[0] = procs;
             values[1] = memPerProc > 0 ? memPerProc * procs : 0;
-            const user = r.user >= 0 ? `u${r.user}` : 'u-unknown';
+            const userNo = r[F.user] as number;
+            const group = r[F.group] as number;
+            const user = userNo >= 0 ? `u${userNo}` : 'u-unknown';
+            const job = String(r[F.job]);
             out.push({
-              id: String(r.job),
-              job: String(r.job),
-              tenant: groupTenants ? `${r.group >= 0 ? `g${r.group}` : 'g-unknown'}/${user}` : user,
+              id: job,
+              job,
+              tenant: groupTenants ? `${group >= 0 ? `g${group}` : 'g-unknown'}/${user}` : user,
               priority: 0,
               kind: 'batch',
               submit,

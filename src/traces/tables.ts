@@ -60,7 +60,10 @@ export interface Row {
   readonly line: number;
 }
 
-/** A row stream that can be peeked at, for merging tables by time. */
+/**
+ * A row stream that can be peeked at (for merging tables by time). {@link next} serves the rows of
+ * the current read batch without awaiting; {@link advance} also reads the next batch when needed.
+ */
 export class RowCursor {
   private batch: (LineBatch & { file: string }) | undefined;
   private i = 0;
@@ -68,23 +71,32 @@ export class RowCursor {
   /** The current row, or undefined once the table is exhausted (after {@link advance}). */
   row: Row | undefined;
 
-  constructor(files: readonly string[], bytes: ByteCounter, private readonly skipHeader = false) {
+  constructor(files: readonly string[], bytes: ByteCounter) {
     this.source = readTable(files, bytes);
   }
 
-  /** Moves to the next non-empty row. */
+  /** The next non-empty row of the current batch, or undefined when the batch is used up. */
+  next(): Row | undefined {
+    const batch = this.batch;
+    if (batch === undefined) return undefined;
+    const lines = batch.lines;
+    while (this.i < lines.length) {
+      const line = lines[this.i] as string;
+      const lineNo = batch.first + this.i++;
+      if (line !== '') return (this.row = { fields: line.split(','), file: batch.file, line: lineNo });
+    }
+    return undefined;
+  }
+
+  /** Moves to the next non-empty row, reading on as needed. */
   async advance(): Promise<Row | undefined> {
     for (;;) {
-      if (this.batch === undefined || this.i >= this.batch.lines.length) {
-        const next = await this.source.next();
-        if (next.done === true) return (this.row = undefined);
-        this.batch = next.value;
-        this.i = 0;
-      }
-      const line = this.batch.lines[this.i] as string;
-      const lineNo = this.batch.first + this.i++;
-      if (line === '' || (this.skipHeader && lineNo === 1)) continue;
-      return (this.row = { fields: line.split(','), file: this.batch.file, line: lineNo });
+      const row = this.next();
+      if (row !== undefined) return row;
+      const next = await this.source.next();
+      if (next.done === true) return (this.row = undefined);
+      this.batch = next.value;
+      this.i = 0;
     }
   }
 

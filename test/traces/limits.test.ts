@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { splitCsvLine } from '../../src/traces/native.js';
 import { cli } from '../helpers/cli.js';
 import { readError, readTrace, writeTruncatedGzip } from '../helpers/trace-read.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
@@ -17,7 +18,7 @@ describe('common trace options', () => {
     expect(tasks.map((t) => t.id)).toEqual(['a', 'd']);
     expect(report).toEqual({
       skipped: 2,
-      firstSkipped: [`${file}:3: expected 4 columns as in the header, got 3: "b,1,1"`, `${file}:4: column "cpu": expected a non-negative integer in millicore (at most 4294967295), got "ten"`],
+      firstSkipped: [`${file}:3: Malformed CSV: wrong number of columns (expect 4, got 3, as in the header); the row reads "b,1,1"`, `${file}:4: column "cpu": expected a non-negative integer in millicore (at most 4294967295), got "ten"`],
       dropped: {},
     });
   });
@@ -57,5 +58,14 @@ describe('native CSV compressed', () => {
     expect((await readTrace('native', join(dir, 'whole.csv.gz'), {}, CLUSTER)).tasks).toHaveLength(5000);
     writeTruncatedGzip(join(dir, 'cut.csv.gz'), text, 0.5);
     expect(await readError('native', join(dir, 'cut.csv.gz'), {}, CLUSTER)).toMatch(new RegExp(`^${join(dir, 'cut.csv.gz')}:\\d+: Truncated or corrupt gzip data \\(unexpected end of file\\); the last complete line read was \\d+$`));
+  });
+});
+
+describe('native CSV lines', () => {
+  it('splits quoted fields within a line and trims the space around fields', () => {
+    expect(splitCsvLine('a, "b,c" ,"say ""hi""",', 'f', 1)).toEqual(['a', 'b,c', 'say "hi"', '']);
+    expect(splitCsvLine(' x , y ', 'f', 1)).toEqual(['x', 'y']);
+    expect(() => splitCsvLine('a,"b', 'f', 3)).toThrow('f:3: Malformed CSV: a quoted field is not closed before the end of the line; the row reads "a,\\"b"');
+    expect(() => splitCsvLine('a,"b"c', 'f', 3)).toThrow(/text after a closing quote at column 6/);
   });
 });
