@@ -3,12 +3,11 @@ import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
 import { NONE } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
-import type { TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
 import { expectColumns, numberAt, optionalNumberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
-import { inTimeOrder, ReorderBuffer } from './reorder.js';
+import { inTimeOrder, reorderedTasks } from './reorder.js';
 import type { MachineEvent, TraceSource } from './source.js';
 import { requireTable, RowCursor, tableFiles, totalSize, type Row } from './tables.js';
 import { DemandMaker, type Quantity } from './units.js';
@@ -41,55 +40,33 @@ export function alibaba2017Trace(path: string, resources: ResourceSpace, options
     async *chunks() {
       const files = requireTable(path, 'batch_task');
       bytes.size = totalSize(files);
-      const rows = new RowCursor(files, bytes);
-      const buffer = new ReorderBuffer(secondsToMicros(options['reorder_window_s'] as number));
-      let out: TaskSpec[] = [];
-      try {
-        for (let row = await rows.advance(); row !== undefined; row = rows.next() ?? (await rows.advance())) {
-          try {
-            if (isHeaderRow(row)) continue;
-            expectColumns(row, BATCH_TASK_2017_COLUMNS, 'batch_task');
-            const f = row.fields;
-            const created = numberAt(row, 0, BATCH_TASK_2017_COLUMNS);
-            const ended = numberAt(row, 1, BATCH_TASK_2017_COLUMNS);
-            const instances = numberAt(row, 4, BATCH_TASK_2017_COLUMNS, { integer: true, min: 0 });
-            const cpu = optionalNumberAt(row, 6, BATCH_TASK_2017_COLUMNS);
-            const mem = optionalNumberAt(row, 7, BATCH_TASK_2017_COLUMNS);
-            const status = f[5] as string;
-            if (Number.isNaN(cpu) || Number.isNaN(mem)) {
-              problems.drop('tasks without requests (Waiting/Ready)');
-              continue;
-            }
-            const submit = secondsToMicros(Math.max(0, created));
-            let duration: number | null = secondsToMicros(ended - Math.max(0, created));
-            if (ended <= 0 || duration < 0) {
-              if (status !== 'Running') {
-                problems.drop('tasks without an end time');
-                continue;
-              }
-              duration = null;
-            }
-            const base = { job: f[2] as string, tenant: 'batch', priority: 0, kind: duration === null ? ('service' as const) : ('batch' as const), submit, duration, demand: demand.make([cpu / 100, mem, 0]), constraints: NONE };
-            const where = { file: row.file, line: row.line, field: 'create_time' };
-            buffer.push({ ...base, id: `${f[2]}/${f[3]}` }, where, expand ? instances : undefined);
-            buffer.release(out);
-          } catch (error) {
-            problems.skip(error);
-          }
-          if (out.length >= 4096) {
-            yield out;
-            out = [];
-          }
+      const window = secondsToMicros(options['reorder_window_s'] as number);
+      yield* reorderedTasks(files, bytes, window, problems, (row) => {
+        if (isHeaderRow(row)) return null;
+        expectColumns(row, BATCH_TASK_2017_COLUMNS, 'batch_task');
+        const f = row.fields;
+        const created = numberAt(row, 0, BATCH_TASK_2017_COLUMNS);
+        const ended = numberAt(row, 1, BATCH_TASK_2017_COLUMNS);
+        const instances = numberAt(row, 4, BATCH_TASK_2017_COLUMNS, { integer: true, min: 0 });
+        const cpu = optionalNumberAt(row, 6, BATCH_TASK_2017_COLUMNS);
+        const mem = optionalNumberAt(row, 7, BATCH_TASK_2017_COLUMNS);
+        if (Number.isNaN(cpu) || Number.isNaN(mem)) {
+          problems.drop('tasks without requests (Waiting/Ready)');
+          return null;
         }
-        while (buffer.size > 0) {
-          buffer.release(out, true);
-          yield out;
-          out = [];
+        const submit = secondsToMicros(Math.max(0, created));
+        let duration: number | null = secondsToMicros(ended - Math.max(0, created));
+        if (ended <= 0 || duration < 0) {
+          if (f[5] !== 'Running') {
+            problems.drop('tasks without an end time');
+            return null;
+          }
+          duration = null;
         }
-        if (out.length > 0) yield out;
-      } finally {
-        await rows.close();
-      }
+        const kind = duration === null ? ('service' as const) : ('batch' as const);
+        const spec = { id: `${f[2]}/${f[3]}`, job: f[2] as string, tenant: 'batch', priority: 0, kind, submit, duration, demand: demand.make([cpu / 100, mem, 0]), constraints: NONE };
+        return { spec, instances: expand ? instances : undefined, field: 'create_time' };
+      });
     },
   };
   if (serverFiles.length === 0) return source;

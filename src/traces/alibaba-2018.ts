@@ -3,12 +3,11 @@ import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
 import { NONE } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
-import type { TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
 import { expectColumns, numberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
-import { inTimeOrder, ReorderBuffer } from './reorder.js';
+import { inTimeOrder, reorderedTasks } from './reorder.js';
 import type { MachineEvent, TraceSource } from './source.js';
 import { requireTable, RowCursor, tableFiles, totalSize } from './tables.js';
 import { DemandMaker, type Quantity } from './units.js';
@@ -50,57 +49,36 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
     async *chunks() {
       const files = requireTable(path, 'batch_task');
       bytes.size = totalSize(files);
-      const rows = new RowCursor(files, bytes);
-      const buffer = new ReorderBuffer(secondsToMicros(options['reorder_window_s'] as number));
-      let out: TaskSpec[] = [];
-      try {
-        for (let row = await rows.advance(); row !== undefined; row = rows.next() ?? (await rows.advance())) {
-          try {
-            expectColumns(row, BATCH_TASK_2018_COLUMNS, 'batch_task');
-            const f = row.fields;
-            const instances = numberAt(row, 1, BATCH_TASK_2018_COLUMNS, { integer: true, min: 0 });
-            const start = numberAt(row, 5, BATCH_TASK_2018_COLUMNS);
-            const end = numberAt(row, 6, BATCH_TASK_2018_COLUMNS);
-            const cpu = numberAt(row, 7, BATCH_TASK_2018_COLUMNS, { min: 0 });
-            const mem = numberAt(row, 8, BATCH_TASK_2018_COLUMNS, { min: 0 });
-            if (start <= 0 || end < start) {
-              problems.drop('tasks without a start and end time');
-              continue;
-            }
-            const job = f[2] as string;
-            const dag = parseTaskName(f[0] as string);
-            const base = {
-              job,
-              tenant: 'batch',
-              priority: 0,
-              kind: 'batch' as const,
-              submit: secondsToMicros(start),
-              duration: secondsToMicros(end - start),
-              demand: demand.make([cpu / 100, mem]),
-              constraints: NONE,
-              ...(dag === null ? {} : { completes: { key: `${job}/${dag.task}`, of: expand ? instances : 1 } }),
-              ...(dag === null || dag.parents.length === 0 ? {} : { after: dag.parents.map((p) => `${job}/${p}`) }),
-            };
-            const where = { file: row.file, line: row.line, field: 'start_time' };
-            buffer.push({ ...base, id: `${f[2]}/${f[0]}` }, where, expand ? instances : undefined);
-            buffer.release(out);
-          } catch (error) {
-            problems.skip(error);
-          }
-          if (out.length >= 4096) {
-            yield out;
-            out = [];
-          }
+      const window = secondsToMicros(options['reorder_window_s'] as number);
+      yield* reorderedTasks(files, bytes, window, problems, (row) => {
+        expectColumns(row, BATCH_TASK_2018_COLUMNS, 'batch_task');
+        const f = row.fields;
+        const instances = numberAt(row, 1, BATCH_TASK_2018_COLUMNS, { integer: true, min: 0 });
+        const start = numberAt(row, 5, BATCH_TASK_2018_COLUMNS);
+        const end = numberAt(row, 6, BATCH_TASK_2018_COLUMNS);
+        const cpu = numberAt(row, 7, BATCH_TASK_2018_COLUMNS, { min: 0 });
+        const mem = numberAt(row, 8, BATCH_TASK_2018_COLUMNS, { min: 0 });
+        if (start <= 0 || end < start) {
+          problems.drop('tasks without a start and end time');
+          return null;
         }
-        while (buffer.size > 0) {
-          buffer.release(out, true);
-          yield out;
-          out = [];
-        }
-        if (out.length > 0) yield out;
-      } finally {
-        await rows.close();
-      }
+        const job = f[2] as string;
+        const dag = parseTaskName(f[0] as string);
+        const spec = {
+          id: `${job}/${f[0]}`,
+          job,
+          tenant: 'batch',
+          priority: 0,
+          kind: 'batch' as const,
+          submit: secondsToMicros(start),
+          duration: secondsToMicros(end - start),
+          demand: demand.make([cpu / 100, mem]),
+          constraints: NONE,
+          ...(dag === null ? {} : { completes: { key: `${job}/${dag.task}`, of: expand ? instances : 1 } }),
+          ...(dag === null || dag.parents.length === 0 ? {} : { after: dag.parents.map((p) => `${job}/${p}`) }),
+        };
+        return { spec, instances: expand ? instances : undefined, field: 'start_time' };
+      });
     },
   };
   if (metaFiles.length === 0) return source;

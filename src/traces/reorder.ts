@@ -2,7 +2,10 @@
 import { inputError, type Where } from '../errors.js';
 import type { Micros } from '../engine/time.js';
 import type { TaskSpec } from '../model/task.js';
+import type { ByteCounter } from './lines.js';
+import type { Problems } from './problems.js';
 import { CHUNK_SIZE } from './source.js';
+import { RowCursor, type Row } from './tables.js';
 
 /**
  * Holds tasks until no later row can precede them: a task leaves once a row at least `window` µs
@@ -87,4 +90,47 @@ function before(a: Entry, b: Entry): boolean {
 export function* inTimeOrder<T extends { readonly time: number }>(events: T[], chunk = 4096): Generator<T[]> {
   events.sort((a, b) => a.time - b.time);
   for (let i = 0; i < events.length; i += chunk) yield events.slice(i, i + chunk);
+}
+
+/** A task a row describes, standing for `instances` identical tasks when given; `field` names where its time came from. */
+export interface RowTask {
+  readonly spec: TaskSpec;
+  readonly instances: number | undefined;
+  readonly field: string;
+}
+
+/**
+ * Streams the tasks of a table published out of time order (Alibaba batch_task) through a
+ * reorder buffer of `window` µs. `parse` turns a row into a task, or null to leave it out; its
+ * input errors are skipped or thrown per `problems`.
+ */
+export async function* reorderedTasks(files: readonly string[], bytes: ByteCounter, window: Micros, problems: Problems, parse: (row: Row) => RowTask | null): AsyncGenerator<TaskSpec[]> {
+  const rows = new RowCursor(files, bytes);
+  const buffer = new ReorderBuffer(window);
+  let out: TaskSpec[] = [];
+  try {
+    for (let row = await rows.advance(); row !== undefined; row = rows.next() ?? (await rows.advance())) {
+      try {
+        const task = parse(row);
+        if (task !== null) {
+          buffer.push(task.spec, { file: row.file, line: row.line, field: task.field }, task.instances);
+          buffer.release(out);
+        }
+      } catch (error) {
+        problems.skip(error);
+      }
+      if (out.length >= CHUNK_SIZE) {
+        yield out;
+        out = [];
+      }
+    }
+    while (buffer.size > 0) {
+      buffer.release(out, true);
+      yield out;
+      out = [];
+    }
+    if (out.length > 0) yield out;
+  } finally {
+    await rows.close();
+  }
 }
