@@ -61,27 +61,40 @@ export function swfDefaultCluster(file: string): ClusterSpec {
 }
 
 /**
- * Parses one job line into its 18 fields (into `out`, reused from line to line); -1 stays -1
- * (unknown). Throws input errors naming the field and value.
+ * Parses one job line into its 18 fields (into `out`, reused from line to line), or returns null
+ * for a blank line; -1 stays -1 (unknown). Throws input errors naming the field and value.
  */
-export function parseSwfLine(line: string, file: string, lineNo: number, out = new Float64Array(SWF_FIELDS.length)): Float64Array {
+export function parseSwfLine(line: string, file: string, lineNo: number, out = new Float64Array(SWF_FIELDS.length)): Float64Array | null {
   let n = 0;
   let i = 0;
   const end = line.length;
   while (i < end) {
     let c = line.charCodeAt(i);
-    while (i < end && (c === 32 || c === 9)) c = line.charCodeAt(++i);
+    while (c === 32 || c === 9) c = line.charCodeAt(++i);
     if (i >= end) break;
     const from = i;
-    while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
-    if (n < SWF_FIELDS.length) {
-      const text = line.slice(from, i);
-      const value = Number(text);
-      if (!Number.isFinite(value)) throw inputError(SyntaxError, `expected a number, got ${show(text)}`, { file, line: lineNo, field: SWF_FIELDS[n] });
-      out[n] = value;
+    // integers (most fields) are read digit by digit; anything else goes through Number()
+    const negative = c === 45;
+    if (negative) c = line.charCodeAt(++i);
+    let value = 0;
+    let digits = 0;
+    while (c >= 48 && c <= 57) {
+      value = value * 10 + (c - 48);
+      digits++;
+      c = line.charCodeAt(++i);
     }
+    if (digits === 0 || (i < end && c !== 32 && c !== 9)) {
+      while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+      const text = line.slice(from, i);
+      value = Number(text);
+      if (!Number.isFinite(value)) throw inputError(SyntaxError, `expected a number, got ${show(text)}`, { file, line: lineNo, field: SWF_FIELDS[n] ?? `field ${n + 1}` });
+    } else if (negative) {
+      value = -value;
+    }
+    if (n < SWF_FIELDS.length) out[n] = value;
     n++;
   }
+  if (n === 0) return null;
   if (n !== SWF_FIELDS.length) {
     throw inputError(SyntaxError, `expected ${SWF_FIELDS.length} whitespace-separated fields, got ${n}: ${show(line.trim())}`, { file, line: lineNo });
   }
@@ -113,10 +126,10 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
         const out: TaskSpec[] = [];
         for (let i = 0; i < lines.length; i++) {
           const line = lines[i] as string;
-          if (line.startsWith(';') || line.trim() === '') continue;
+          if (line.charCodeAt(0) === 59 || line === '') continue;
           const lineNo = first + i;
           try {
-            parseSwfLine(line, file, lineNo, r);
+            if (parseSwfLine(line, file, lineNo, r) === null) continue;
             const submitted = r[F.submit] as number;
             if (submitted < 0) throw inputError(RangeError, `expected a non-negative submit time in seconds, got ${submitted}`, { file, line: lineNo, field: 'submit' });
             const submit = secondsToMicros(submitted);
