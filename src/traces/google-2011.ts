@@ -1,7 +1,6 @@
 // Google cluster-usage trace 2011 (clusterdata-2011-2): task_events attempts, task_constraints, machine_events and machine_attributes.
 import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
-import type { ClusterSpec } from '../model/cluster-spec.js';
 import { NONE, type Constraint } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { TaskSpec } from '../model/task.js';
@@ -11,7 +10,7 @@ import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
 import type { MachineEvent, TraceSource } from './source.js';
 import { requireTable, RowCursor, tableFiles, totalSize, type Row } from './tables.js';
-import { DemandMaker, naturalResources, type Quantity } from './units.js';
+import { DemandMaker, type Quantity } from './units.js';
 
 export const TASK_EVENT_COLUMNS = ['time', 'missing_info', 'job_id', 'task_index', 'machine_id', 'event_type', 'user', 'scheduling_class', 'priority', 'cpu_request', 'memory_request', 'disk_request', 'different_machines'] as const;
 export const MACHINE_EVENT_COLUMNS = ['time', 'machine_id', 'event_type', 'platform_id', 'cpus', 'memory'] as const;
@@ -33,11 +32,6 @@ const FINISH = 4;
 const KILL = 5;
 const UPDATE_PENDING = 7;
 const UPDATE_RUNNING = 8;
-
-/** Empty cluster with the trace's dimensions: every machine comes from machine_events. */
-export function googleDefaultCluster(path: string): ClusterSpec {
-  return { file: path, resources: naturalResources(GOOGLE_QUANTITIES), groups: [] };
-}
 
 /** A trace attempt from SUBMIT to its end; emitted in submit order once its end (or fate) is known. */
 interface Attempt {

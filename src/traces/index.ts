@@ -6,12 +6,13 @@ import type { OptionSpec, Options } from '../policy.js';
 import { alibaba2017Trace, ALIBABA_2017_QUANTITIES } from './alibaba-2017.js';
 import { alibaba2018Trace, ALIBABA_2018_QUANTITIES } from './alibaba-2018.js';
 import { gpuDefaultCluster, gpuTrace, GPU_QUANTITIES } from './alibaba-gpu-2023.js';
-import { googleDefaultCluster, googleTrace, GOOGLE_QUANTITIES } from './google-2011.js';
+import { googleTrace, GOOGLE_QUANTITIES } from './google-2011.js';
 import { COMMON_OPTIONS, limitSource } from './limits.js';
 import { nativeTrace } from './native.js';
 import type { TraceSource } from './source.js';
 import { swfDefaultCluster, swfTrace, SWF_QUANTITIES } from './swf.js';
 import { syntheticFormat } from './synthetic-format.js';
+import { machinesFromTable } from './tables.js';
 import { scaleOption, type Quantity } from './units.js';
 
 /** A trace format: how to open a file or folder of it as a stream for a given cluster. */
@@ -24,7 +25,7 @@ export interface TraceFormat {
   open(path: string | null, cluster: ClusterSpec, options: Options, seed: number): TraceSource;
   /** What the format reads, in its own units, and the default conversion to base units (the `scale` option). */
   readonly quantities?: readonly Quantity[];
-  /** The cluster to use when the experiment names none (SWF header, GPU node list, Google's trace-only machines). */
+  /** The cluster to use when the experiment names none (SWF header, GPU node list; no machines when they all come from machine events). */
   defaultCluster?(path: string, options: Options): ClusterSpec;
 }
 
@@ -66,7 +67,7 @@ export const traceFormats: Readonly<Record<string, TraceFormat>> = {
       unscheduled: { type: 'string', default: 'drop', values: ['drop', 'service'], description: 'Attempts the trace never scheduled (pending at its end or after the lookahead): left out, or services that run to the end (their run time is unknown)' },
       lookahead_s: { type: 'number', default: 21600, min: 0, description: 'Trace seconds an attempt may stay open (its end unknown) before it is emitted anyway: running ones run to the end, pending ones are left out; bounds memory' },
     }),
-    defaultCluster: (path) => googleDefaultCluster(path),
+    defaultCluster: (path) => machinesFromTable(path, 'machine_events', GOOGLE_QUANTITIES),
     open: (path, cluster, options) => googleTrace(path as string, cluster.resources, options),
   },
   'alibaba-2017': {
@@ -78,6 +79,7 @@ export const traceFormats: Readonly<Record<string, TraceFormat>> = {
       reorder_window_s: WINDOW(86400),
       machine_errors: { type: 'string', default: 'ignore', values: ['ignore', 'remove'], description: 'softerror/harderror server events: ignored (the trace says running work continues), or the machine is removed' },
     }),
+    defaultCluster: (path) => machinesFromTable(path, 'server_event', ALIBABA_2017_QUANTITIES),
     open: (path, cluster, options) => alibaba2017Trace(path as string, cluster.resources, options),
   },
   'alibaba-2018': {
@@ -85,6 +87,7 @@ export const traceFormats: Readonly<Record<string, TraceFormat>> = {
     needsPath: true,
     quantities: ALIBABA_2018_QUANTITIES,
     options: withCommon(ALIBABA_2018_QUANTITIES, { instances: INSTANCES, reorder_window_s: WINDOW(86400) }),
+    defaultCluster: (path) => machinesFromTable(path, 'machine_meta', ALIBABA_2018_QUANTITIES),
     open: (path, cluster, options) => alibaba2018Trace(path as string, cluster.resources, options),
   },
   'alibaba-gpu-2023': {

@@ -2,6 +2,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { inputError } from '../errors.js';
+import type { ClusterSpec } from '../model/cluster-spec.js';
+import { naturalResources, type Quantity } from './units.js';
 import { ByteCounter, fileSize, readLines, type LineBatch } from './lines.js';
 
 const DATA_FILE = /\.(csv|txt)(\.gz)?$|\.gz$/;
@@ -39,6 +41,17 @@ export function requireTable(path: string, table: string, isMain = true): string
   const files = tableFiles(path, table, isMain);
   if (files.length === 0) throw inputError(Error, `No ${table} files found: expected a folder ${basename(path)}/${table}/ or files named ${table}*.csv[.gz]`, { file: path });
   return files;
+}
+
+/**
+ * The default cluster of a trace whose machines all come from its machine table: the format's
+ * resources and no machines. Without that table there is no default: an input error.
+ */
+export function machinesFromTable(path: string, table: string, quantities: readonly Quantity[]): ClusterSpec {
+  if (tableFiles(path, table, false).length === 0) {
+    throw inputError(RangeError, `No ${table} table beside the tasks, so the trace has no machines of its own; name a cluster spec`, { file: path });
+  }
+  return { file: path, resources: naturalResources(quantities), groups: [] };
 }
 
 /** Lines of several files read one after the other, each batch tagged with its file. */

@@ -103,9 +103,16 @@ describe('simulate on a real format without a cluster file', () => {
     expect(JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8')).tasks).toBe(500);
   });
 
-  it('still needs a cluster for formats without a default', async () => {
-    const result = await cli('simulate', '--trace', 'test/fixtures/traces/alibaba-2017', '--trace-format', 'alibaba-2017', '--policy', 'fifo+first-fit', '--out', join(tempDir(), 'run'));
-    expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Trace format "alibaba-2017" has no default cluster; name a cluster spec/);
+  it('takes the machines of an Alibaba trace from its machine table, and needs a cluster without one', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'batch_task.csv'), '0,10,1,1,2,Terminated,100,0.5\n');
+    const bare = await cli('simulate', '--trace', dir, '--trace-format', 'alibaba-2017', '--policy', 'fifo+first-fit', '--out', join(dir, 'run'));
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toBe(`clustersim: ${dir}: No server_event table beside the tasks, so the trace has no machines of its own; name a cluster spec\n`);
+    writeFileSync(join(dir, 'server_event.csv'), '0,m1,add,,1,1,1\n');
+    const run = await cli('simulate', '--trace', dir, '--trace-format', 'alibaba-2017', '--policy', 'fifo+first-fit', '--out', join(dir, 'run'));
+    expect(run.code).toBe(0);
+    // two instances of one core each on a one-core machine: one after the other
+    expect(JSON.parse(readFileSync(join(dir, 'run', 'summary.json'), 'utf8'))).toMatchObject({ tasks: 2, finished: 2, makespan_s: 20 });
   });
 });

@@ -37,7 +37,7 @@ describe('common trace options', () => {
     expect(machines.map((e) => [e.time / 1e6, e.kind])).toEqual([[0, 'add'], [0, 'add'], [800, 'remove']]);
   });
 
-  it('lets an experiment on an SWF log leave out the cluster', async () => {
+  it('lets an experiment leave out the cluster only when the trace format has a default', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'exp.yaml'), `name: nasa\ntrace: { format: swf, path: ${join(process.cwd(), 'traces/swf/NASA-iPSC-1993-3.1-cln.swf')}, options: { max_tasks: 200 } }\npolicies: [fifo+first-fit]\nseeds: [1]\n`);
     const result = await cli('run', join(dir, 'exp.yaml'), '--out', join(dir, 'results'), '--quiet');
@@ -46,7 +46,10 @@ describe('common trace options', () => {
     writeFileSync(join(dir, 'bad.yaml'), `name: a2017\ntrace: { format: alibaba-2017, path: ${dir} }\npolicies: [fifo+first-fit]\nseeds: [1]\n`);
     const bad = await cli('run', join(dir, 'bad.yaml'), '--out', join(dir, 'results'), '--quiet');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/bad\.yaml.*field "cluster": missing required field/);
+    expect(bad.stderr).toMatch(/No server_event table beside the tasks, so the trace has no machines of its own; name a cluster spec/);
+    writeFileSync(join(dir, 'native.yaml'), `name: n\ntrace: ${join(dir, 'x.csv')}\npolicies: [fifo+first-fit]\nseeds: [1]\n`);
+    writeFileSync(join(dir, 'x.csv'), 'task_id,submit,duration,cpu\n');
+    expect((await cli('run', join(dir, 'native.yaml'), '--out', join(dir, 'results'), '--quiet')).stderr).toMatch(/native\.yaml:\d+:\d+: field "cluster": missing required field/);
   });
 });
 
