@@ -32,6 +32,9 @@ const FINISH = 4;
 const KILL = 5;
 const UPDATE_PENDING = 7;
 const UPDATE_RUNNING = 8;
+/** Attempt end types beyond the trace's codes: still open, and cut off by the lookahead. */
+const OPEN = -1;
+const CUT_OFF = -2;
 
 /** A trace attempt from SUBMIT to its end; emitted in submit order once its end (or fate) is known. */
 interface Attempt {
@@ -90,7 +93,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
         return null;
       }
       if (!unscheduledAsServices) {
-        problems.drop(a.endType === -2 ? 'attempts never scheduled within the lookahead' : 'attempts never scheduled by the end of the trace');
+        problems.drop(a.endType === CUT_OFF ? 'attempts never scheduled within the lookahead' : 'attempts never scheduled by the end of the trace');
         return null;
       }
     }
@@ -147,7 +150,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
               if (now - a.submit <= lookahead) break;
               // still open a lookahead after its submission: cut off, so memory stays bounded
               a.end = Infinity;
-              a.endType = -2;
+              a.endType = CUT_OFF;
               if (open.get(`${a.job}:${a.index}`) === a) open.delete(`${a.job}:${a.index}`);
               if (a.scheduled >= 0) problems.drop('attempts still running a lookahead after submission (run to the end)');
             }
@@ -194,7 +197,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
                 submit: time,
                 scheduled: -1,
                 end: -1,
-                endType: -1,
+                endType: OPEN,
                 priority,
                 schedulingClass: f[7] as string,
                 user: f[6] as string,
