@@ -4,7 +4,7 @@ import { inputError, show } from '../errors.js';
 import { NONE } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { Options } from '../policy.js';
-import { expectColumns, numberAt, optionalNumberAt } from './fields.js';
+import { COUNT, expectColumns, NON_NEGATIVE, numberAt, optionalNumberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
 import { inTimeOrder, reorderedTasks } from './reorder.js';
@@ -47,7 +47,7 @@ export function alibaba2017Trace(path: string, resources: ResourceSpace, options
         const f = row.fields;
         const created = numberAt(row, 0, BATCH_TASK_2017_COLUMNS);
         const ended = numberAt(row, 1, BATCH_TASK_2017_COLUMNS);
-        const instances = numberAt(row, 4, BATCH_TASK_2017_COLUMNS, { integer: true, min: 0 });
+        const instances = numberAt(row, 4, BATCH_TASK_2017_COLUMNS, COUNT);
         const cpu = optionalNumberAt(row, 6, BATCH_TASK_2017_COLUMNS);
         const mem = optionalNumberAt(row, 7, BATCH_TASK_2017_COLUMNS);
         if (Number.isNaN(cpu) || Number.isNaN(mem)) {
@@ -88,9 +88,9 @@ async function* serverEvents(files: readonly string[], demand: DemandMaker, remo
         const time = secondsToMicros(Math.max(0, numberAt(row, 0, SERVER_EVENT_COLUMNS)));
         const type = row.fields[2] as string;
         if (type === 'add') {
-          const cpus = numberAt(row, 4, SERVER_EVENT_COLUMNS, { min: 0 });
-          const mem = numberAt(row, 5, SERVER_EVENT_COLUMNS, { min: 0 });
-          const disk = numberAt(row, 6, SERVER_EVENT_COLUMNS, { min: 0 });
+          const cpus = numberAt(row, 4, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
+          const mem = numberAt(row, 5, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
+          const disk = numberAt(row, 6, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
           rows.push({ time, id: row.fields[1] as string, type, capacity: demand.make([cpus, mem, disk]) });
         } else if (type === 'softerror' || type === 'harderror') {
           rows.push({ time, id: row.fields[1] as string, type, capacity: undefined });

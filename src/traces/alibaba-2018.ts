@@ -4,7 +4,7 @@ import { inputError, show } from '../errors.js';
 import { NONE } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { Options } from '../policy.js';
-import { expectColumns, numberAt } from './fields.js';
+import { COUNT, expectColumns, NON_NEGATIVE, numberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
 import { inTimeOrder, reorderedTasks } from './reorder.js';
@@ -53,11 +53,11 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
       yield* reorderedTasks(files, bytes, window, problems, (row) => {
         expectColumns(row, BATCH_TASK_2018_COLUMNS, 'batch_task');
         const f = row.fields;
-        const instances = numberAt(row, 1, BATCH_TASK_2018_COLUMNS, { integer: true, min: 0 });
+        const instances = numberAt(row, 1, BATCH_TASK_2018_COLUMNS, COUNT);
         const start = numberAt(row, 5, BATCH_TASK_2018_COLUMNS);
         const end = numberAt(row, 6, BATCH_TASK_2018_COLUMNS);
-        const cpu = numberAt(row, 7, BATCH_TASK_2018_COLUMNS, { min: 0 });
-        const mem = numberAt(row, 8, BATCH_TASK_2018_COLUMNS, { min: 0 });
+        const cpu = numberAt(row, 7, BATCH_TASK_2018_COLUMNS, NON_NEGATIVE);
+        const mem = numberAt(row, 8, BATCH_TASK_2018_COLUMNS, NON_NEGATIVE);
         if (start <= 0 || end < start) {
           problems.drop('tasks without a start and end time');
           return null;
@@ -97,9 +97,9 @@ async function* machineMeta(files: readonly string[], demand: DemandMaker, probl
     for (let row = await cursor.advance(); row !== undefined; row = cursor.next() ?? (await cursor.advance())) {
       try {
         expectColumns(row, MACHINE_META_COLUMNS, 'machine_meta');
-        const time = numberAt(row, 1, MACHINE_META_COLUMNS, { min: 0 });
-        const cpus = numberAt(row, 4, MACHINE_META_COLUMNS, { min: 0 });
-        const mem = numberAt(row, 5, MACHINE_META_COLUMNS, { min: 0 });
+        const time = numberAt(row, 1, MACHINE_META_COLUMNS, NON_NEGATIVE);
+        const cpus = numberAt(row, 4, MACHINE_META_COLUMNS, NON_NEGATIVE);
+        const mem = numberAt(row, 5, MACHINE_META_COLUMNS, NON_NEGATIVE);
         const status = row.fields[6] as string;
         if (status === '') throw inputError(SyntaxError, `expected a status, got ${show(status)}`, { file: row.file, line: row.line, field: 'status' });
         rows.push({ time: secondsToMicros(time), id: row.fields[0] as string, using: status === 'USING', capacity: demand.make([cpus, mem]), domains: [row.fields[2] as string, row.fields[3] as string] });

@@ -8,7 +8,7 @@ import { NONE, type Constraint } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
-import { expectColumns, numberAt, optionalNumberAt, TimeOrder } from './fields.js';
+import { COUNT, expectColumns, NON_NEGATIVE, numberAt, optionalNumberAt, TimeOrder } from './fields.js';
 import { ByteCounter, fileSize, headLines } from './lines.js';
 import { Problems } from './problems.js';
 import type { TraceSource } from './source.js';
@@ -56,9 +56,9 @@ export function gpuDefaultCluster(path: string, options: Options): ClusterSpec {
     const row: Row = { fields: line.split(','), file, line: i + 1 };
     if (i === 0) return checkHeader(row, NODE_COLUMNS);
     expectColumns(row, NODE_COLUMNS, 'the node list');
-    const cpu = numberAt(row, 1, NODE_COLUMNS, { integer: true, min: 0 });
-    const mem = numberAt(row, 2, NODE_COLUMNS, { integer: true, min: 0 });
-    const gpus = numberAt(row, 3, NODE_COLUMNS, { integer: true, min: 0 });
+    const cpu = numberAt(row, 1, NODE_COLUMNS, COUNT);
+    const mem = numberAt(row, 2, NODE_COLUMNS, COUNT);
+    const gpus = numberAt(row, 3, NODE_COLUMNS, COUNT);
     const model = (row.fields[4] as string) || 'none';
     const key = `${model}-${gpus}gpu-${cpu}m-${mem}Mi`;
     const shape = shapes.get(key) ?? { ids: [], capacity: demand.make([cpu / 1000, mem, gpus]), model };
@@ -99,11 +99,11 @@ export function gpuTrace(path: string, resources: ResourceSpace, options: Option
             }
             expectColumns(row, POD_COLUMNS, 'the pod list');
             const f = row.fields;
-            const cpu = numberAt(row, 1, POD_COLUMNS, { min: 0 });
-            const mem = numberAt(row, 2, POD_COLUMNS, { min: 0 });
-            const numGpu = numberAt(row, 3, POD_COLUMNS, { min: 0 });
-            const gpuMilli = numberAt(row, 4, POD_COLUMNS, { min: 0 });
-            const created = numberAt(row, 8, POD_COLUMNS, { min: 0 });
+            const cpu = numberAt(row, 1, POD_COLUMNS, NON_NEGATIVE);
+            const mem = numberAt(row, 2, POD_COLUMNS, NON_NEGATIVE);
+            const numGpu = numberAt(row, 3, POD_COLUMNS, NON_NEGATIVE);
+            const gpuMilli = numberAt(row, 4, POD_COLUMNS, NON_NEGATIVE);
+            const created = numberAt(row, 8, POD_COLUMNS, NON_NEGATIVE);
             order.check(created, row, 'creation_time', 's');
             const deleted = optionalNumberAt(row, 9, POD_COLUMNS);
             const scheduled = optionalNumberAt(row, 10, POD_COLUMNS);

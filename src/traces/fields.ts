@@ -9,8 +9,20 @@ export function expectColumns(row: Row, names: readonly string[], table: string)
   }
 }
 
+/** What a numeric field must be beyond a finite number. */
+export interface NumberRule {
+  readonly integer?: boolean;
+  readonly min?: number;
+}
+
+/** Shared rules, so the hot paths allocate none. */
+export const ANY: NumberRule = {};
+export const INTEGER: NumberRule = { integer: true };
+export const NON_NEGATIVE: NumberRule = { min: 0 };
+export const COUNT: NumberRule = { integer: true, min: 0 };
+
 /** A required number in column `i`; `integer` and `min` narrow it. */
-export function numberAt(row: Row, i: number, names: readonly string[], rule: { integer?: boolean; min?: number } = {}): number {
+export function numberAt(row: Row, i: number, names: readonly string[], rule: NumberRule = ANY): number {
   const text = row.fields[i] as string;
   const value = text === '' ? NaN : Number(text);
   const ok = Number.isFinite(value) && (rule.integer !== true || Number.isSafeInteger(value)) && (rule.min === undefined || value >= rule.min);

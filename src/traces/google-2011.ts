@@ -5,7 +5,7 @@ import { NONE, type Constraint } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
-import { expectColumns, numberAt, optionalNumberAt, TimeOrder } from './fields.js';
+import { COUNT, expectColumns, INTEGER, numberAt, optionalNumberAt, TimeOrder } from './fields.js';
 import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
 import type { MachineEvent, TraceSource } from './source.js';
@@ -38,8 +38,9 @@ const CUT_OFF = -2;
 
 /** A trace attempt from SUBMIT to its end; emitted in submit order once its end (or fate) is known. */
 interface Attempt {
+  /** `<job ID>:<task index>`, the task's id. */
+  readonly key: string;
   readonly job: string;
-  readonly index: string;
   readonly submit: number;
   scheduled: number;
   /** End time, Infinity when censored by the end of the trace or the lookahead, -1 while open. */
@@ -67,7 +68,7 @@ export function googleAttributeName(text: string): string {
 /** Parses a trace time: integer µs, 0 = before the window (kept as 0), 2^63−1 = after it (Infinity). */
 function traceTime(row: Row, names: readonly string[]): number {
   if (row.fields[0] === AFTER_END) return Infinity;
-  return numberAt(row, 0, names, { integer: true, min: 0 });
+  return numberAt(row, 0, names, COUNT);
 }
 
 /**
@@ -85,6 +86,18 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
   const unscheduledAsServices = options['unscheduled'] === 'service';
   const lookahead = secondsToMicros(options['lookahead_s'] as number);
   const values = [0, 0, 0];
+  const tenants = new Map<string, string>();
+  /** The tenant of a user and class, cached: users are few, attempts many. */
+  const tenantOf = (user: string, schedulingClass: string): string => {
+    const key = `${schedulingClass}:${user}`;
+    let tenant = tenants.get(key);
+    if (tenant === undefined) {
+      const path = user.replaceAll('/', '_');
+      tenant = tenantBy === 'class' ? `class${schedulingClass}` : tenantBy === 'class/user' ? `class${schedulingClass}/${path}` : path;
+      if (tenants.size < 100_000) tenants.set(key, tenant);
+    }
+    return tenant;
+  };
 
   const toSpec = (a: Attempt): TaskSpec | null => {
     if (a.scheduled < 0) {
@@ -110,12 +123,11 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
     values[0] = a.cpu || 0;
     values[1] = a.mem || 0;
     values[2] = a.disk || 0;
-    const user = a.user.replaceAll('/', '_');
     const duration = a.end === Infinity || a.scheduled < 0 ? null : a.end - a.scheduled;
     return {
-      id: `${a.job}:${a.index}`,
+      id: a.key,
       job: a.job,
-      tenant: tenantBy === 'class' ? `class${a.schedulingClass}` : tenantBy === 'class/user' ? `class${a.schedulingClass}/${user}` : user,
+      tenant: tenantOf(a.user, a.schedulingClass),
       priority: a.priority,
       kind: duration === null ? 'service' : 'batch',
       submit: a.submit,
@@ -151,7 +163,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
               // still open a lookahead after its submission: cut off, so memory stays bounded
               a.end = Infinity;
               a.endType = CUT_OFF;
-              if (open.get(`${a.job}:${a.index}`) === a) open.delete(`${a.job}:${a.index}`);
+              if (open.get(a.key) === a) open.delete(a.key);
               if (a.scheduled >= 0) problems.drop('attempts still running a lookahead after submission (run to the end)');
             }
             head++;
@@ -169,16 +181,16 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
             const time = traceTime(row, TASK_EVENT_COLUMNS);
             order.check(time, row, 'time');
             if (constraints.pending(time)) await constraints.advanceTo(time);
-            const type = numberAt(row, 5, TASK_EVENT_COLUMNS, { integer: true, min: 0 });
+            const type = numberAt(row, 5, TASK_EVENT_COLUMNS, COUNT);
             if (type > UPDATE_RUNNING) throw inputError(RangeError, `expected an event type 0-8, got ${show(row.fields[5])}`, { file: row.file, line: row.line, field: 'event_type' });
             const f = row.fields;
             const key = `${f[2]}:${f[3]}`;
-            const priority = numberAt(row, 8, TASK_EVENT_COLUMNS, { integer: true });
+            const priority = numberAt(row, 8, TASK_EVENT_COLUMNS, INTEGER);
             const cpu = optionalNumberAt(row, 9, TASK_EVENT_COLUMNS);
             const mem = optionalNumberAt(row, 10, TASK_EVENT_COLUMNS);
             const disk = optionalNumberAt(row, 11, TASK_EVENT_COLUMNS);
-            numberAt(row, 2, TASK_EVENT_COLUMNS, { integer: true, min: 0 });
-            numberAt(row, 3, TASK_EVENT_COLUMNS, { integer: true, min: 0 });
+            numberAt(row, 2, TASK_EVENT_COLUMNS, COUNT);
+            numberAt(row, 3, TASK_EVENT_COLUMNS, COUNT);
             let attempt = open.get(key);
             if (type === SUBMIT) {
               if (time === Infinity) {
@@ -192,8 +204,8 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
                 problems.drop('attempts ended by a resubmission without an end event');
               }
               attempt = {
+                key,
                 job: f[2] as string,
-                index: f[3] as string,
                 submit: time,
                 scheduled: -1,
                 end: -1,
@@ -282,7 +294,7 @@ class ConstraintTable {
   }
 
   private add(row: Row): void {
-    const op = numberAt(row, 3, TASK_CONSTRAINT_COLUMNS, { integer: true, min: 0 });
+    const op = numberAt(row, 3, TASK_CONSTRAINT_COLUMNS, COUNT);
     if (op > 3) throw inputError(RangeError, `expected a comparison operator 0-3, got ${show(row.fields[3])}`, { file: row.file, line: row.line, field: 'comparison_operator' });
     if (op >= 2) {
       this.problems.drop('LESS_THAN/GREATER_THAN constraints (not modelled)');
@@ -336,7 +348,7 @@ async function* googleMachineEvents(eventFiles: readonly string[], attributeFile
         const t = traceTime(a, MACHINE_ATTRIBUTE_COLUMNS);
         if (t > time) break;
         attributeOrder.check(t, a, 'time');
-        const deleted = numberAt(a, 4, MACHINE_ATTRIBUTE_COLUMNS, { integer: true, min: 0 });
+        const deleted = numberAt(a, 4, MACHINE_ATTRIBUTE_COLUMNS, COUNT);
         const id = a.fields[1] as string;
         const map = attrs.get(id) ?? {};
         const name = googleAttributeName(a.fields[2] as string);
@@ -364,8 +376,8 @@ async function* googleMachineEvents(eventFiles: readonly string[], attributeFile
       await applyAttributes(time);
       if (time === Infinity) continue;
       try {
-        const type = numberAt(row, 2, MACHINE_EVENT_COLUMNS, { integer: true, min: 0 });
-        numberAt(row, 1, MACHINE_EVENT_COLUMNS, { integer: true, min: 0 });
+        const type = numberAt(row, 2, MACHINE_EVENT_COLUMNS, COUNT);
+        numberAt(row, 1, MACHINE_EVENT_COLUMNS, COUNT);
         const id = row.fields[1] as string;
         const cpus = optionalNumberAt(row, 4, MACHINE_EVENT_COLUMNS);
         const memory = optionalNumberAt(row, 5, MACHINE_EVENT_COLUMNS);
