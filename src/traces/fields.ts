@@ -4,9 +4,12 @@ import type { Row } from './tables.js';
 
 /** Throws unless the row has exactly `names.length` columns. */
 export function expectColumns(row: Row, names: readonly string[], table: string): void {
-  if (row.fields.length !== names.length) {
-    throw inputError(SyntaxError, `expected ${names.length} comma-separated columns for ${table} (${names.join(', ')}), got ${row.fields.length}: ${show(row.fields.join(','))}`, { file: row.file, line: row.line });
-  }
+  if (row.fields.length !== names.length) throw columnsError(row, names, table);
+}
+
+/** The error for a row whose column count is not `names.length`. */
+export function columnsError(row: Row, names: readonly string[], table: string): Error {
+  return inputError(SyntaxError, `expected ${names.length} comma-separated columns for ${table} (${names.join(', ')}), got ${row.fields.length}: ${show(row.fields.join(','))}`, { file: row.file, line: row.line });
 }
 
 /** What a numeric field must be beyond a finite number. */
@@ -47,7 +50,7 @@ export class TimeOrder {
   private last = -Infinity;
   private lastWhere = '';
 
-  check(time: number, row: Row, field: string, unit = 'µs'): void {
+  check(time: number, row: Pick<Row, 'file' | 'line'>, field: string, unit = 'µs'): void {
     if (time < this.last) {
       throw inputError(RangeError, `time ${time} ${unit} is out of order: ${this.lastWhere} is at ${this.last} ${unit}`, { file: row.file, line: row.line, field });
     }
