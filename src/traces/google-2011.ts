@@ -89,7 +89,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
   const tenants = new Map<string, string>();
   /** The tenant of a user and class, cached: users are few, attempts many. */
   const tenantOf = (user: string, schedulingClass: string): string => {
-    const key = `${schedulingClass}:${user}`;
+    const key = tenantBy === 'user' ? user : `${schedulingClass}:${user}`;
     let tenant = tenants.get(key);
     if (tenant === undefined) {
       const path = user.replaceAll('/', '_');
@@ -390,6 +390,7 @@ class ConstraintTable {
   }
 
   of(key: string): readonly Constraint[] {
+    if (this.byTask.size === 0) return NONE;
     const list = this.byTask.get(key);
     return list === undefined ? NONE : [...list];
   }
