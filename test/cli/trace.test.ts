@@ -62,18 +62,18 @@ describe('trace convert', () => {
   it('writes native CSV that reads back to the same tasks, and the default cluster as YAML', async () => {
     const dir = tempDir();
     const out = join(dir, 'pods.csv');
-    const result = await cli('trace', 'convert', GPU, '--format', 'alibaba-gpu-2023', '--max-tasks', '300', '--out', out, '--cluster-out', join(dir, 'cluster.yaml'));
+    const result = await cli('trace', 'convert', GPU, '--format', 'alibaba-gpu-2023', '--max-tasks', '150', '--out', out, '--cluster-out', join(dir, 'cluster.yaml'));
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`300 tasks written to ${out}\n`);
+    expect(result.stdout).toBe(`150 tasks written to ${out}\n`);
     // with a task cap the counts cover the rows read, which run up to one read buffer past the last task kept
     expect(result.stderr).toMatch(new RegExp(`^clustersim: ${join(process.cwd(), GPU)}: left out: \\d+ pods never scheduled\n$`));
-    const original = await readTrace('alibaba-gpu-2023', GPU, { max_tasks: 300 });
+    const original = await readTrace('alibaba-gpu-2023', GPU, { max_tasks: 150 });
     const converted = await readTrace('native', out, {}, original.cluster);
     expect(converted.tasks).toEqual(original.tasks);
     expect(readFileSync(out, 'utf8').split('\n')[1]).toBe('openb-pod-0000,openb-pod-0000,ls,3,batch,0,12537496,12000,16384,1000,');
 
-    const native = await cli('simulate', '--cluster', join(dir, 'cluster.yaml'), '--trace', out, '--policy', 'fifo+best-fit', '--out', join(dir, 'a'));
-    const direct = await cli('simulate', '--trace', GPU, '--trace-format', 'alibaba-gpu-2023', '--trace-options', '{"max_tasks": 300}', '--policy', 'fifo+best-fit', '--out', join(dir, 'b'));
+    const native = await cli('simulate', '--cluster', join(dir, 'cluster.yaml'), '--trace', out, '--policy', 'fifo+best-fit', '--sample-interval', '86400', '--out', join(dir, 'a'));
+    const direct = await cli('simulate', '--trace', GPU, '--trace-format', 'alibaba-gpu-2023', '--trace-options', '{"max_tasks": 150}', '--policy', 'fifo+best-fit', '--sample-interval', '86400', '--out', join(dir, 'b'));
     expect(native.code).toBe(0);
     expect(direct.code).toBe(0);
     const summary = (run: string) => JSON.parse(readFileSync(join(dir, run, 'summary.json'), 'utf8'));
