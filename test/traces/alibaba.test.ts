@@ -174,3 +174,31 @@ describe('Alibaba 2018 DAG in a run', () => {
     expect(readArrowRows(join(out, 'tasks.arrow')).map((r) => [r['task_id'], r['state']])).toEqual([['j_1/R2_1/0', 'waiting']]);
   });
 });
+
+describe('Alibaba 2018 batch_instance', () => {
+  it('replays each instance row with its own start and run time, its task giving demand and DAG', async () => {
+    const dir = tempDir();
+    // hand-made (no raw 2018 batch_task or batch_instance extract is public)
+    writeFileSync(join(dir, 'batch_task.csv'), 'M1,2,j_1,1,Terminated,1,40,100,10\nR2_1,1,j_1,1,Terminated,5,50,100,10\n');
+    writeFileSync(
+      join(dir, 'batch_instance.csv'),
+      [
+        'ins_a,M1,j_1,1,Failed,1,3,m_1,1,2,90,100,5,6',
+        'ins_a,M1,j_1,1,Terminated,4,14,m_1,2,2,90,100,5,6',
+        'ins_b,M1,j_1,1,Terminated,2,7,m_2,1,1,90,100,5,6',
+        'ins_c,R2_1,j_1,1,Terminated,15,18,m_2,1,1,90,100,5,6',
+        'ins_d,X9,j_1,1,Terminated,15,18,m_2,1,1,90,100,5,6',
+        'ins_e,M1,j_1,1,Running,20,0,m_2,1,1,90,100,5,6',
+      ].join('\n') + '\n',
+    );
+    const { tasks, report } = await readTrace('alibaba-2018', dir);
+    expect(tasks.map((t) => [t.id, t.submit / 1e6, (t.duration ?? 0) / 1e6, t.completes?.key ?? null, t.after ?? null])).toEqual([
+      ['j_1/M1/ins_a', 1, 2, null, null],
+      ['j_1/M1/ins_b', 2, 5, 'j_1/1', null],
+      ['j_1/M1/ins_a', 4, 10, 'j_1/1', null],
+      ['j_1/R2_1/ins_c', 15, 3, 'j_1/2', ['j_1/1']],
+    ]);
+    expect(demandOf(tasks[0])).toEqual([1000, 100000]);
+    expect(report?.dropped).toEqual({ 'instances of tasks not in batch_task': 1, 'instances without a start and end time': 1 });
+  });
+});
