@@ -91,11 +91,14 @@ function parseScenario(name: string, format: string, file: string, writer: Write
       try {
         const path = join(dir, `${file}${gzip ? '.gz' : ''}`);
         await writeFile(path, rows, writer, gzip);
+        const cpu = process.cpuUsage();
         const started = process.hrtime.bigint();
         const tasks = await consume(format, format === 'google-2011' ? dir : path);
         const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-        // rows parsed per second go in the events/s column
-        return { wallSeconds, peakRssKiB: process.resourceUsage().maxRSS, events: rows, eventsPerSecond: rows / wallSeconds, tasks, tasksPerSecond: tasks / wallSeconds };
+        const used = process.cpuUsage(cpu);
+        // rows parsed per second go in the events/s column; per CPU second (all threads: GC, gunzip) is steadier on a shared machine
+        const cpuSeconds = (used.user + used.system) / 1e6;
+        return { wallSeconds, peakRssKiB: process.resourceUsage().maxRSS, events: rows, eventsPerSecond: rows / wallSeconds, tasks, tasksPerSecond: tasks / wallSeconds, workload: { cpu_s: cpuSeconds, rows_per_cpu_s: Math.round(rows / cpuSeconds) } };
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
