@@ -122,6 +122,8 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
       let lastLine = 0;
       const values = [0, 0];
       const r = new Float64Array(SWF_FIELDS.length);
+      /** Tenant names by user number: users are few, jobs many. */
+      const users = new Map<number, string>();
       for await (const { lines, first } of readLines(file, bytes)) {
         const out: TaskSpec[] = [];
         for (let i = 0; i < lines.length; i++) {
@@ -156,7 +158,11 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
             values[1] = memPerProc > 0 ? memPerProc * procs : 0;
             const userNo = r[F.user] as number;
             const group = r[F.group] as number;
-            const user = userNo >= 0 ? `u${userNo}` : 'u-unknown';
+            let user = users.get(userNo);
+            if (user === undefined) {
+              user = userNo >= 0 ? `u${userNo}` : 'u-unknown';
+              if (users.size < 100_000) users.set(userNo, user);
+            }
             const job = String(r[F.job]);
             out.push({
               id: job,
