@@ -36,6 +36,12 @@ export class FifoList implements QueueOrder {
     this.tasks[i] = undefined;
   }
 
+  /** The oldest live task, or undefined. */
+  first(): TaskView | undefined {
+    while (this.head < this.tasks.length && this.tasks[this.head] === undefined) this.head++;
+    return this.tasks[this.head];
+  }
+
   visit(visit: (task: TaskView) => boolean): void {
     const end = this.tasks.length;
     this.visiting = true;

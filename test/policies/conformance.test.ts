@@ -111,7 +111,8 @@ describe('policy registry', () => {
       expect(part.description.length).toBeGreaterThan(0);
       expect(part.cost.length).toBeGreaterThan(0);
       for (const spec of Object.values(part.options)) {
-        expect(typeof spec.default).toBe(spec.type === 'integer' ? 'number' : spec.type);
+        if (spec.type === 'array') expect(Array.isArray(spec.default)).toBe(true);
+        else expect(typeof spec.default).toBe(spec.type === 'integer' ? 'number' : spec.type);
         expect(spec.description.length).toBeGreaterThan(0);
       }
     }
