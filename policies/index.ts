@@ -5,6 +5,7 @@ import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Po
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
 import { drfOrder } from './drf/order.js';
+import { mesos } from './drf/offers.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
 import { priority } from './priority.js';
@@ -33,7 +34,7 @@ export interface CompositeFactory {
   create(name: string, options: Options): Policy;
 }
 
-export const composites: Readonly<Record<string, CompositeFactory>> = {};
+export const composites: Readonly<Record<string, CompositeFactory>> = { mesos };
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
 export const controllers: Readonly<Record<string, ControllerFactory>> = {};

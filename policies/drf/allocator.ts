@@ -133,6 +133,11 @@ export class HierarchicalAllocator {
     return this.agents[agent] !== undefined;
   }
 
+  /** Sets what an agent has offered or allocated, e.g. from the simulation's view before a run. */
+  setUsed(agent: number, used: Float64Array): void {
+    (this.agents[agent] as Agent).used.set(used);
+  }
+
   /** What agent `agent` has neither offered nor allocated. */
   available(agent: number, out: Float64Array): Float64Array {
     const a = this.agents[agent] as Agent;

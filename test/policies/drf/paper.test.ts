@@ -70,7 +70,7 @@ describe('DRF paper example (S1): progressive filling on 9 CPU / 18 GB', () => {
 describe('DRF paper example through the CLI (experiments/drf-paper.yaml)', () => {
   const temp = useTempDirs('drf-paper');
 
-  it('drf+first-fit starts 3 of A and 2 of B at time 0; fifo+first-fit starts 4 of A and 1 of B', async () => {
+  it('drf+first-fit starts 3 of A and 2 of B at time 0; fifo+first-fit 4 of A and 1 of B; mesos offers the whole machine to A, then the rest to B a tick later', async () => {
     const out = temp();
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
@@ -84,5 +84,20 @@ describe('DRF paper example through the CLI (experiments/drf-paper.yaml)', () =>
     };
     expect(startedAtZero('drf+first-fit-seed1')).toEqual({ A: 3, B: 2 });
     expect(startedAtZero('fifo+first-fit-seed1')).toEqual({ A: 4, B: 1 });
+    expect(startedAtZero('mesos-seed1')).toEqual({ A: 4, B: 0 });
+    const mesosTasks = readArrowRows(join(out, 'drf-paper', 'mesos-seed1', 'tasks.arrow'));
+    expect(mesosTasks.filter((r) => r['start_s'] === 1).map((r) => r['task_id'])).toEqual(['b0']);
+    const events = readArrowRows(join(out, 'drf-paper', 'mesos-seed1', 'events.arrow')).filter((r) => (r['time_s'] as number) <= 1);
+    expect(events.map((r) => [r['time_s'], r['kind'], r['detail'] ?? r['task_id']])).toEqual([
+      [0, 'offer', 'A'],
+      [0, 'offer-launch', 'a0'],
+      [0, 'offer-launch', 'a1'],
+      [0, 'offer-launch', 'a2'],
+      [0, 'offer-launch', 'a3'],
+      [0, 'offer-declined', 'A'],
+      [1, 'offer', 'B'],
+      [1, 'offer-launch', 'b0'],
+      [1, 'offer-declined', 'B'],
+    ]);
   });
 });
