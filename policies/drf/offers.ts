@@ -6,12 +6,10 @@ import { secondsToMicros } from '../../src/engine/time.js';
 import { inputError, show } from '../../src/errors.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { Decisions, OptionSpec, Options, OptionValue, Policy, PolicyContext, Scheduler } from '../../src/policy.js';
+import { OFFER_EVENTS } from '../../src/metrics/summary.js';
 import { FifoList } from '../fifo.js';
 import { HierarchicalAllocator, shuffleWith, type Offer } from './allocator.js';
 import { checkTenant, quantityVector, quotaOption, sorterConfig, sorterOptions } from './options.js';
-
-/** Event kinds this mode writes to events.arrow. */
-export const OFFER_EVENTS = { offer: 'offer', declined: 'offer-declined', launch: 'offer-launch' } as const;
 
 export const offerOptions: Readonly<Record<string, OptionSpec>> = {
   ...sorterOptions,
