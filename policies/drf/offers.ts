@@ -227,7 +227,8 @@ class OfferScheduler implements Scheduler {
     }
     if (left.some((x) => x > 0)) {
       this.allocator.recover(offer.framework, offer.agent, left, this.refuse, view.now);
-      if (this.refuse > 0) this.ctx.log({ kind: OFFER_EVENTS.declined, machine: offer.agent, detail: offer.framework, value: Math.max(this.refuse, this.roundInterval) / 1e6 });
+      // the value is how long the decline filter lasts (0: none)
+      this.ctx.log({ kind: OFFER_EVENTS.declined, machine: offer.agent, detail: offer.framework, value: this.refuse > 0 ? Math.max(this.refuse, this.roundInterval) / 1e6 : 0 });
     }
     return chosen.length;
   }
