@@ -36,6 +36,7 @@ export function composedPolicy(
         },
       };
       if (order.stopped !== undefined) scheduler.stopped = (task) => order.stopped?.(task);
+      if (order.machineChanged !== undefined) scheduler.machineChanged = (m) => order.machineChanged?.(m);
       return scheduler;
     },
   };

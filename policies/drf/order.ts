@@ -11,6 +11,8 @@ interface Tenant {
   /** Moves to a virtual leaf when a sub-role of this tenant appears. */
   node: SorterNode;
   readonly queue: FifoList;
+  /** Its oldest task did not fit and no room has grown since: out of the order until then. */
+  blocked: boolean;
 }
 
 /**
@@ -20,6 +22,9 @@ interface Tenant {
  * hierarchy, exclusions, tie-breaks). A tenant whose oldest task does not fit is skipped for the
  * rest of the round (the paper's practical variant: allocation continues with the next-lowest
  * share) and its later tasks wait behind it. Allocation is what the tenant's running tasks hold.
+ * A skipped tenant stays out of the order until room grows (a task stops, a machine changes) and
+ * its oldest task may fit somewhere again, or that task leaves: rounds after arrivals then cost
+ * nothing for the tenants already known not to fit.
  */
 export class DrfOrder implements QueueOrder {
   readonly sorter: DrfSorter;
@@ -28,6 +33,8 @@ export class DrfOrder implements QueueOrder {
   private readonly total: Float64Array;
   private readonly dims: number;
   private readonly owner = 'queue order "drf"';
+  private blocked: Tenant[] = [];
+  private roomGrew = false;
 
   constructor(private readonly ctx: PolicyContext, private readonly config: SorterConfig) {
     this.dims = ctx.view.resources.names.length;
@@ -39,36 +46,63 @@ export class DrfOrder implements QueueOrder {
   add(task: TaskView): void {
     const tenant = this.tenant(task.tenant);
     tenant.queue.add(task);
-    this.sorter.activateNode(tenant.node);
+    if (!tenant.blocked) this.sorter.activateNode(tenant.node);
   }
 
   remove(task: TaskView): void {
     const tenant = this.tenants.get(task.tenant);
     if (tenant === undefined) return;
+    const head = tenant.queue.first();
     tenant.queue.remove(task);
     if (task.state === 'running') this.sorter.change(tenant.node, task.demand, 1, true);
+    if (tenant.blocked && head === task) {
+      tenant.blocked = false;
+      this.blocked = this.blocked.filter((t) => t !== tenant);
+      this.sorter.activateNode(tenant.node);
+    }
     if (tenant.queue.size === 0) this.sorter.deactivateNode(tenant.node);
   }
 
   stopped(task: TaskView): void {
     const tenant = this.tenants.get(task.tenant);
     if (tenant !== undefined) this.sorter.change(tenant.node, task.demand, -1, false);
+    this.roomGrew = true;
+  }
+
+  machineChanged(): void {
+    this.roomGrew = true;
   }
 
   visit(visit: (task: TaskView) => boolean): void {
-    this.syncTotal();
-    const skipped: Tenant[] = [];
+    if (this.syncTotal() || this.roomGrew) this.unblock();
     for (let leaf = this.sorter.lowest(); leaf !== undefined; leaf = this.sorter.lowest()) {
       const tenant = this.byNode.get(leaf) as Tenant;
       const task = tenant.queue.first() as TaskView;
       const going = visit(task);
       if (tenant.queue.first() === task) {
         this.sorter.deactivateNode(leaf);
-        skipped.push(tenant);
+        tenant.blocked = true;
+        this.blocked.push(tenant);
       }
       if (!going) break;
     }
-    for (const tenant of skipped) if (tenant.queue.size > 0) this.sorter.activateNode(tenant.node);
+  }
+
+  /** Room grew: blocked tenants whose oldest task may now fit somewhere rejoin the order (O(D) each). */
+  private unblock(): void {
+    this.roomGrew = false;
+    const view = this.ctx.view;
+    let kept = 0;
+    for (const tenant of this.blocked) {
+      const head = tenant.queue.first();
+      if (head !== undefined && !view.mayFit(head)) {
+        this.blocked[kept++] = tenant;
+        continue;
+      }
+      tenant.blocked = false;
+      if (head !== undefined) this.sorter.activateNode(tenant.node);
+    }
+    this.blocked.length = kept;
   }
 
   /** The tenants seen so far with their current dominant share (for metrics and tests). */
@@ -77,7 +111,7 @@ export class DrfOrder implements QueueOrder {
   }
 
   /** Follows the cluster's total (machines joining, leaving, failing): every share is recomputed when it moved. */
-  private syncTotal(): void {
+  private syncTotal(): boolean {
     const view = this.ctx.view;
     let moved = false;
     for (let d = 0; d < this.dims; d++) {
@@ -88,13 +122,14 @@ export class DrfOrder implements QueueOrder {
       }
     }
     if (moved) this.sorter.setTotal(this.total);
+    return moved;
   }
 
   private tenant(name: string): Tenant {
     let tenant = this.tenants.get(name);
     if (tenant === undefined) {
       checkTenant(this.owner, name, this.config.roles);
-      tenant = { node: this.sorter.add(name), queue: new FifoList() };
+      tenant = { node: this.sorter.add(name), queue: new FifoList(), blocked: false };
       this.tenants.set(name, tenant);
       this.byNode.set(tenant.node, tenant);
       for (let cut = name.lastIndexOf('/'); cut > 0; cut = name.lastIndexOf('/', cut - 1)) this.follow(name.slice(0, cut));

@@ -1,5 +1,7 @@
 // DRF and the Mesos offer mode through the whole simulation: who runs what, and when, on hand-worked cases.
 import { describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../../policies/index.js';
+import { machines, PolicyHarness } from '../../helpers/policy-fixtures.js';
 import { runScenario, type ScenarioResult } from '../../helpers/scenario.js';
 import { useTempDirs } from '../../helpers/temp-dirs.js';
 
@@ -50,6 +52,23 @@ describe('drf queue order through the simulation', () => {
     const r = await runScenario(tempDir(), { cluster: cluster({ cpu: 4 }), trace: `${rows.join('\n')}\n`, policy: 'drf+first-fit' });
     expect(startedAtZero(r)).toEqual({ A: 2, B: 2 });
     expect(['a2', 'a3'].map((id) => r.task(id)['start_s'])).toEqual([10, 10]);
+  });
+});
+
+describe('drf queue order: a tenant whose oldest task does not fit', () => {
+  it('waits behind it, other tenants go on, and its next task is tried once the blocking one leaves', () => {
+    const h = new PolicyHarness(machines(['cpu'], [[4], [2]]), resolvePolicy('drf+first-fit'));
+    const big = h.submit({ tenant: 'A', demand: [5] });
+    h.submit({ tenant: 'A', demand: [1] });
+    h.submit({ tenant: 'B', demand: [1] });
+    expect(h.round().map((p) => p.id)).toEqual(['t2']);
+    h.withdraw(big);
+    expect(h.round().map((p) => p.id)).toEqual(['t1']);
+    // free now 2 and 2: A's t3 (3 cpus) fits nowhere, so A's t4 waits behind it while B's t5 starts
+    h.submit({ tenant: 'A', demand: [3] });
+    h.submit({ tenant: 'A', demand: [1] });
+    h.submit({ tenant: 'B', demand: [1] });
+    expect(h.round().map((p) => p.id)).toEqual(['t5']);
   });
 });
 
