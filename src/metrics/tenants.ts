@@ -45,7 +45,7 @@ export class TenantRecorder {
   taskEnded(task: Task, times: TaskTimes): void {
     let t = this.byName.get(task.tenant);
     if (t === undefined) {
-      t = { tasks: 0, finished: 0, unschedulable: 0, waits: new Samples() };
+      t = { tasks: 0, finished: 0, unschedulable: 0, waits: new Samples(16) };
       this.byName.set(task.tenant, t);
     }
     t.tasks++;
@@ -63,7 +63,7 @@ export class TenantRecorder {
     const names = [...new Set([...this.byName.keys(), ...index.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const w = new ArrowTableWriter(join(this.dir, 'tenant_summary.arrow'), tenantSummaryColumns(this.resources));
     for (const name of names) {
-      const t = this.byName.get(name) ?? { tasks: 0, finished: 0, unschedulable: 0, waits: new Samples() };
+      const t = this.byName.get(name) ?? { tasks: 0, finished: 0, unschedulable: 0, waits: new Samples(1) };
       w.string(0, name);
       w.int(1, t.tasks);
       w.int(2, t.finished);
