@@ -5,9 +5,10 @@ import { isInputError } from '../../src/errors.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { OptionSpec, Policy } from '../../src/policy.js';
 import { machines, PolicyHarness } from '../helpers/policy-fixtures.js';
-import { runPolicyConformance } from './conformance.js';
+import { CONFIGURED, runPolicyConformance } from './conformance.js';
 
 for (const name of policyNames()) runPolicyConformance(name, () => resolvePolicy(name));
+for (const [name, options] of CONFIGURED) runPolicyConformance(`${name} ${JSON.stringify(options)}`, () => resolvePolicy(name, options));
 
 /** The options a registered policy name accepts, from the registry's own description. */
 function optionsOf(name: string): Record<string, OptionSpec> {
