@@ -9,7 +9,7 @@ import type { Decisions, OptionSpec, Options, OptionValue, Policy, PolicyContext
 import { OFFER_EVENTS } from '../../src/metrics/summary.js';
 import { FifoList } from '../fifo.js';
 import { HierarchicalAllocator, shuffleWith, type Offer } from './allocator.js';
-import { checkTenant, quantityVector, quotaOption, sorterConfig, sorterOptions } from './options.js';
+import { checkTenant, quotaConfig, quotaOption, sorterConfig, sorterOptions } from './options.js';
 
 export const offerOptions: Readonly<Record<string, OptionSpec>> = {
   ...sorterOptions,
@@ -91,12 +91,7 @@ class OfferScheduler implements Scheduler {
       }),
     );
     this.allocator = new HierarchicalAllocator({ dims: this.dims, excluded: sorter.excluded, tieBreak: sorter.tieBreak, weights: sorter.weights, interval: this.roundInterval, minAllocatable });
-    for (const [role, quota] of Object.entries(options['quota'] as Readonly<Record<string, Readonly<Record<string, OptionValue>>>>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      this.allocator.setQuota(role, {
-        guarantees: quantityVector(OWNER, `Quota guarantees of role ${show(role)}`, quota['guarantees'], view.resources, 0),
-        limits: quantityVector(OWNER, `Quota limits of role ${show(role)}`, quota['limits'], view.resources, Infinity),
-      });
-    }
+    for (const [role, quota] of quotaConfig(OWNER, options, view.resources)) this.allocator.setQuota(role, quota);
     this.shuffle = shuffleWith(ctx.random('offers'));
     this.idleLimit = Math.ceil(Math.max(this.refuse, this.roundInterval) / this.roundInterval) + 1;
     this.scratch = new Float64Array(this.dims);

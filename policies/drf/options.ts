@@ -2,6 +2,7 @@
 import { inputError, show } from '../../src/errors.js';
 import type { OptionSpec, Options, OptionValue } from '../../src/policy.js';
 import type { ResourceSpace } from '../../src/model/resources.js';
+import type { Quota } from './allocator.js';
 import type { TieBreak } from './sorter.js';
 
 type OptionMap = { readonly [key: string]: OptionValue };
@@ -127,6 +128,20 @@ function checkKnownRole(owner: string, option: string, path: string, roles: Read
 /** The check applied to every task's tenant when the roles are declared. */
 export function checkTenant(owner: string, tenant: string, roles: ReadonlySet<string> | null): void {
   if (roles !== null && !roles.has(tenant)) throw inputError(RangeError, `Tenant ${show(tenant)} of the trace is not one of the roles declared to ${owner} (${[...roles].join(', ')})`);
+}
+
+/** The quota option as vectors over the cluster's resources (guarantee 0 and limit Infinity where absent), by role name. */
+export function quotaConfig(owner: string, options: Options, resources: ResourceSpace): Map<string, Quota> {
+  const out = new Map<string, Quota>();
+  const given = (options['quota'] ?? {}) as Readonly<Record<string, OptionMap>>;
+  for (const role of Object.keys(given).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const quota = given[role] as OptionMap;
+    out.set(role, {
+      guarantees: quantityVector(owner, `Quota guarantees of role ${show(role)}`, quota['guarantees'], resources, 0),
+      limits: quantityVector(owner, `Quota limits of role ${show(role)}`, quota['limits'], resources, Infinity),
+    });
+  }
+  return out;
 }
 
 /** A map of resource name → quantity as a vector over `resources` (absent names: `missing`); unknown names are input errors. */

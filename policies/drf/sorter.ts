@@ -182,9 +182,10 @@ export class DrfSorter {
     return true;
   }
 
-  /** The lowest active client, or undefined: O(depth). */
-  lowest(): SorterNode | undefined {
-    let node = this.root.heap[0];
+  /** The lowest active client (under `from`, default the whole tree), or undefined: O(depth). */
+  lowest(from: SorterNode = this.root): SorterNode | undefined {
+    if (from.isLeaf && from !== this.root) return from.active ? from : undefined;
+    let node = from.heap[0];
     while (node !== undefined && !node.isLeaf) node = node.heap[0];
     return node;
   }
@@ -257,7 +258,8 @@ export class DrfSorter {
     for (let i = (node.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(node, i);
   }
 
-  private find(path: string): SorterNode | undefined {
+  /** The node of a path (a client, or an internal prefix), if it exists. */
+  find(path: string): SorterNode | undefined {
     let node: SorterNode | undefined = this.root;
     for (const part of path.split('/')) {
       node = node.children.get(part);

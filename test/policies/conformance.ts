@@ -23,6 +23,7 @@ import type { ClusterSpec } from '../../src/model/cluster-spec.js';
  */
 export const CONFIGURED: readonly (readonly [string, Readonly<Record<string, unknown>>])[] = [
   ['drf+best-fit', { weights: { a: 2, 'b/x': 0.5 }, tie_break: 'paper', exclude: ['cpu'] }],
+  ['drf+first-fit', { quota: { a: { limits: { cpu: 150 } } } }],
   ['mesos', { offer_latency: 0.5, framework: 'job', refuse_seconds: 0, weights: { a: 3 } }],
   ['mesos', { quota: { a: { limits: { cpu: 150 } } }, allocation_interval: 2 }],
 ];

@@ -44,6 +44,11 @@ describe.each(['drf+first-fit', 'mesos'])('%s options', (name) => {
     expect(failure(() => check(name, { exclude: ['gpu'] })).message).toMatch(/"exclude".*"gpu", which the cluster does not have \(resources: cpu, mem\)/);
   });
 
+  it('rejects quota on nested roles and on resources the cluster does not have', () => {
+    expect(failure(() => resolvePolicy(name, { quota: { 'a/b': { limits: { cpu: 1 } } } })).message).toMatch(/only for top-level roles/);
+    expect(failure(() => check(name, { quota: { a: { guarantees: { disk: 1 } } } })).message).toMatch(/guarantees of role "a".*"disk"/);
+  });
+
   it('rejects an unknown tie-break', () => {
     expect(failure(() => resolvePolicy(name, { tie_break: 'random' })).message).toMatch(/one of mesos, paper, got "random"/);
   });

@@ -55,6 +55,32 @@ describe('drf queue order through the simulation', () => {
   });
 });
 
+describe('drf queue order with quota', () => {
+  const cpu8 = cluster({ cpu: 8 });
+
+  it('limits: role A limited to 3 cpus runs 3 tasks, B takes the other 5', async () => {
+    const r = await runScenario(tempDir(), { cluster: cpu8, trace: trace(['cpu'], { A: [1], B: [1] }), policy: 'drf+first-fit', options: { quota: { A: { limits: { cpu: 3 } } } } });
+    expect(startedAtZero(r)).toEqual({ A: 3, B: 5 });
+  });
+
+  it('guarantees come first: A guaranteed 6 of 8 cpus gets them although B (weight 10) has the lower share', async () => {
+    const input = { cluster: cpu8, trace: trace(['cpu'], { A: [1], B: [1] }), policy: 'drf+first-fit' };
+    // without quota B's share k/8/10 stays below A's until B holds 7: B, B, ..., A
+    expect(startedAtZero(await runScenario(tempDir(), { ...input, options: { weights: { B: 10 } } }))).toEqual({ A: 1, B: 7 });
+    expect(startedAtZero(await runScenario(tempDir(), { ...input, options: { weights: { B: 10 }, quota: { A: { guarantees: { cpu: 6 } } } } }))).toEqual({ A: 6, B: 2 });
+  });
+
+  it('headroom: a guarantee holds room back even before its role has tasks', async () => {
+    // B's eight tasks at 0 may use only 8 - 6 = 2 cpus; A's tasks arriving at 10 find their 6
+    const rows = ['task_id,tenant,submit,duration,cpu'];
+    for (let i = 0; i < 8; i++) rows.push(`b${i},B,0,100,1`);
+    for (let i = 0; i < 8; i++) rows.push(`a${i},A,10,100,1`);
+    const r = await runScenario(tempDir(), { cluster: cpu8, trace: `${rows.join('\n')}\n`, policy: 'drf+first-fit', options: { quota: { A: { guarantees: { cpu: 6 } } } } });
+    expect(startedAtZero(r)).toEqual({ B: 2 });
+    expect(r.tasks.filter((t) => t['start_s'] === 10).map((t) => t['tenant'])).toEqual(['A', 'A', 'A', 'A', 'A', 'A']);
+  });
+});
+
 describe('drf queue order: a tenant whose oldest task does not fit', () => {
   it('waits behind it, other tenants go on, and its next task is tried once the blocking one leaves', () => {
     const h = new PolicyHarness(machines(['cpu'], [[4], [2]]), resolvePolicy('drf+first-fit'));
