@@ -1,5 +1,9 @@
 // Bad DRF and Mesos options are input errors naming the option and the value, before any run starts.
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { main } from '../../../src/cli/main.js';
+import { useTempDirs } from '../../helpers/temp-dirs.js';
 import { resolvePolicy } from '../../../policies/index.js';
 import { checkPolicy } from '../../../src/experiment/runner.js';
 import { isInputError } from '../../../src/errors.js';
@@ -66,5 +70,23 @@ describe('mesos quota and offer options', () => {
     expect(failure(() => resolvePolicy('mesos', { allocation_interval: 0 })).message).toMatch(/allocation_interval.*> 0 seconds, got 0/);
     expect(failure(() => resolvePolicy('mesos', { refuse_seconds: -1 })).message).toMatch(/refuse_seconds/);
     expect(failure(() => check('mesos', { min_allocatable: [{ cpus: 0.01 }] })).message).toMatch(/set 0 names resource "cpus"/);
+  });
+});
+
+describe('through the CLI', () => {
+  const temp = useTempDirs('drf-options');
+
+  it('a non-positive weight exits with code 2, a one-line message naming the field and value, and no run folder', async () => {
+    const out = join(temp(), 'run');
+    let stderr = '';
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    try {
+      const code = await main(['simulate', '--cluster', 'traces/drf-paper/cluster.yaml', '--trace', 'traces/drf-paper/trace.csv', '--policy', 'drf+first-fit', '--policy-options', '{"weights":{"A":0}}', '--out', out]);
+      expect(code).toBe(2);
+    } finally {
+      vi.restoreAllMocks();
+    }
+    expect(stderr.trim()).toBe('clustersim: field "--policy-options.weights": Option "weights" of policy "drf+first-fit": the weight of role "A" must be a number > 0, got 0');
+    expect(existsSync(out)).toBe(false);
   });
 });
