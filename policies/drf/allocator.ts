@@ -32,6 +32,8 @@ export interface AllocatorConfig {
 interface Framework {
   readonly id: string;
   readonly role: string;
+  /** The top-level role, which holds the quota. */
+  readonly top: string;
   readonly node: SorterNode;
   /** Per agent: live decline filters. */
   readonly filters: Map<number, Filter[]>;
@@ -90,7 +92,7 @@ export class HierarchicalAllocator {
     }
     const node = sorter.add(id);
     sorter.activateNode(node);
-    this.frameworks.set(id, { id, role, node, filters: new Map() });
+    this.frameworks.set(id, { id, role, top: role.split('/')[0] as string, node, filters: new Map() });
   }
 
   /** Suppress (false) or revive (true) a framework's offers; reviving clears its filters. */
@@ -184,9 +186,8 @@ export class HierarchicalAllocator {
     const offer = new Float64Array(dims);
 
     const quotaOf = (fw: Framework): { quota: Quota; consumed: Float64Array } | undefined => {
-      const top = fw.role.split('/')[0] as string;
-      const quota = this.quotas.get(top);
-      return quota === undefined ? undefined : { quota, consumed: consumed.get(top) as Float64Array };
+      const quota = this.quotas.size === 0 ? undefined : this.quotas.get(fw.top);
+      return quota === undefined ? undefined : { quota, consumed: consumed.get(fw.top) as Float64Array };
     };
     const record = (fw: Framework, agent: number, guaranteePart: Float64Array | null): void => {
       const q = quotaOf(fw);
