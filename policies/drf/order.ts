@@ -1,6 +1,6 @@
 // Queue order "drf": per-task progressive filling over tenants by (weighted, hierarchical) dominant share.
 // Cost: O(depth × (D + log T)) per placement, finish or tenant (de)activation; picking the next tenant
-// is O(depth) through per-node heaps, never a scan of the T tenants. Simplifications: see below.
+// is O(depth) through per-node heaps, never a scan of the T tenants; O(D) per task passed over.
 import type { Options, PartFactory, PolicyContext, QueueOrder } from '../../src/policy.js';
 import type { TaskView } from '../../src/model/task.js';
 import { FifoList } from '../fifo.js';
@@ -14,24 +14,26 @@ interface Tenant {
   node: SorterNode;
   readonly quota: QuotaEntry | undefined;
   readonly queue: FifoList;
-  /** Its oldest task did not fit and no room has grown since: out of the order until then. */
-  blocked: boolean;
+  /** The next pending task to offer; the tasks before it did not fit since room last grew. Undefined when none is left. */
+  cursor: TaskView | undefined;
+  /** Every pending task was tried and did not fit: out of the order until room grows or a task arrives. */
+  parked: boolean;
+  /** Its cursor is past its oldest task (listed in `stale`). */
+  stale: boolean;
 }
 
 /**
  * The DRF paper's progressive filling, task by task: the tenant (a role path) with the lowest
- * dominant share offers its oldest pending task; each placement updates the shares before the
- * next pick. Shares are Mesos' DRFSorter's (cluster total of up machines as denominator, weights,
- * hierarchy, exclusions, tie-breaks). A tenant whose oldest task does not fit is skipped for the
- * rest of the round (the paper's practical variant: allocation continues with the next-lowest
- * share) and its later tasks wait behind it. Allocation is what the tenant's running tasks hold.
- * A skipped tenant stays out of the order until room grows (a task stops, a machine changes) and
- * its oldest task may fit somewhere again, or that task leaves: rounds after arrivals then cost
- * nothing for the tenants already known not to fit.
- * With quota, a round first fills roles whose guarantees are unmet (in DRF order, only with tasks
- * that advance a guarantee), then everyone; every task must stay within its role's limits and
- * leave the headroom unmet guarantees need (`QuotaBook`); a tenant held back by quota is skipped
- * for the round.
+ * dominant share offers its next pending task (oldest first); each placement updates the shares
+ * before the next pick. Shares are Mesos' DRFSorter's (cluster total of up machines as
+ * denominator, weights, hierarchy, exclusions, tie-breaks). A task that does not fit is passed
+ * over and the same tenant (its share unchanged) offers its next task, so allocation continues
+ * until no tenant has a task that fits (the paper's practical variant, §4.2, per task).
+ * Passed-over tasks are not offered again until room grows (a task stops, a machine changes), and
+ * tasks that fit no machine at all are skipped in O(D) (`ClusterView.mayFit`): a round after an
+ * arrival costs only the new task. With quota, a round first fills roles whose guarantees are
+ * unmet (in DRF order, only tasks that advance a guarantee), then everyone; every task must stay
+ * within its role's limits and leave the headroom unmet guarantees need (`QuotaBook`).
  */
 export class DrfOrder implements QueueOrder {
   readonly sorter: DrfSorter;
@@ -40,7 +42,7 @@ export class DrfOrder implements QueueOrder {
   private readonly total: Float64Array;
   private readonly dims: number;
   private readonly owner = 'queue order "drf"';
-  private blocked: Tenant[] = [];
+  private stale: Tenant[] = [];
   private roomGrew = false;
   private readonly quota: QuotaBook | null;
 
@@ -55,24 +57,27 @@ export class DrfOrder implements QueueOrder {
   add(task: TaskView): void {
     const tenant = this.tenant(task.tenant);
     tenant.queue.add(task);
-    if (!tenant.blocked) this.sorter.activateNode(tenant.node);
+    if (tenant.cursor === undefined) this.aim(tenant, task);
   }
 
   remove(task: TaskView): void {
     const tenant = this.tenants.get(task.tenant);
     if (tenant === undefined) return;
-    const head = tenant.queue.first();
+    const following = tenant.cursor === task ? tenant.queue.next(task) : undefined;
     tenant.queue.remove(task);
     if (task.state === 'running') {
       this.sorter.change(tenant.node, task.demand, 1, true);
       this.quota?.change(tenant.quota, task.demand, 1);
     }
-    if (tenant.blocked && head === task) {
-      tenant.blocked = false;
-      this.blocked = this.blocked.filter((t) => t !== tenant);
-      this.sorter.activateNode(tenant.node);
+    if (tenant.queue.size === 0) {
+      tenant.cursor = undefined;
+      tenant.parked = false;
+      this.sorter.deactivateNode(tenant.node);
+    } else if (tenant.cursor === task) {
+      tenant.cursor = undefined;
+      if (following !== undefined) this.aim(tenant, following);
+      else this.park(tenant);
     }
-    if (tenant.queue.size === 0) this.sorter.deactivateNode(tenant.node);
   }
 
   stopped(task: TaskView): void {
@@ -89,69 +94,85 @@ export class DrfOrder implements QueueOrder {
   }
 
   visit(visit: (task: TaskView) => boolean): void {
-    if (this.syncTotal() || this.roomGrew) this.unblock();
     const quota = this.quota;
+    // quota admission changes without room growing (guarantees get met), so with quota every round starts afresh
+    if (this.syncTotal() || this.roomGrew || quota !== null) this.rewind();
     if (quota === null) {
-      this.fill(visit, () => this.sorter.lowest(), null, []);
+      this.fill(visit, () => this.sorter.lowest(), null);
       return;
     }
-    const skipped: Tenant[] = [];
     const unmet = quota.entries
       .filter((e) => quota.unmet(e))
       .map((e) => ({ e, node: this.sorter.find(e.role) }))
       .filter((x): x is { e: QuotaEntry; node: SorterNode } => x.node !== undefined && x.node.heapPos >= 0)
       .sort((a, b) => this.sorter.compare(a.node, b.node));
-    let going = true;
     for (const { e, node } of unmet) {
       const stage1 = (task: TaskView, tenant: Tenant) => quota.advances(e, task.demand) && quota.admits(tenant.quota, task.demand, this.total);
-      going = this.fill(visit, () => (quota.unmet(e) ? this.sorter.lowest(node) : undefined), stage1, skipped);
-      if (!going) break;
+      if (!this.fill(visit, () => (quota.unmet(e) ? this.sorter.lowest(node) : undefined), stage1)) return;
     }
-    for (const tenant of skipped) if (!tenant.blocked && tenant.queue.size > 0) this.sorter.activateNode(tenant.node);
-    skipped.length = 0;
-    if (going) this.fill(visit, () => this.sorter.lowest(), (task, tenant) => quota.admits(tenant.quota, task.demand, this.total), skipped);
-    for (const tenant of skipped) if (!tenant.blocked && tenant.queue.size > 0) this.sorter.activateNode(tenant.node);
+    if (unmet.length > 0) this.rewind();
+    this.fill(visit, () => this.sorter.lowest(), (task, tenant) => quota.admits(tenant.quota, task.demand, this.total));
   }
 
   /**
-   * Progressive filling over the tenants `next` yields: a tenant whose oldest task `allowed` refuses
-   * sits out (into `skipped`), one whose oldest task was not placed is blocked. False if `visit` stopped.
+   * Progressive filling over the tenants `next` yields: each offers its cursor task (if `allowed`);
+   * a task not placed is passed over. False if `visit` stopped the round.
    */
-  private fill(visit: (task: TaskView) => boolean, next: () => SorterNode | undefined, allowed: ((task: TaskView, tenant: Tenant) => boolean) | null, skipped: Tenant[]): boolean {
+  private fill(visit: (task: TaskView) => boolean, next: () => SorterNode | undefined, allowed: ((task: TaskView, tenant: Tenant) => boolean) | null): boolean {
     for (let leaf = next(); leaf !== undefined; leaf = next()) {
       const tenant = this.byNode.get(leaf) as Tenant;
-      const task = tenant.queue.first() as TaskView;
-      if (allowed !== null && !allowed(task, tenant)) {
-        this.sorter.deactivateNode(leaf);
-        skipped.push(tenant);
-        continue;
-      }
-      const going = visit(task);
-      if (tenant.queue.first() === task) {
-        this.sorter.deactivateNode(leaf);
-        tenant.blocked = true;
-        this.blocked.push(tenant);
-      }
+      const task = tenant.cursor as TaskView;
+      const going = allowed === null || allowed(task, tenant) ? visit(task) : true;
+      if (tenant.cursor === task) this.passOver(tenant, task);
       if (!going) return false;
     }
     return true;
   }
 
-  /** Room grew: blocked tenants whose oldest task may now fit somewhere rejoin the order (O(D) each). */
-  private unblock(): void {
-    this.roomGrew = false;
+  /** `task` was not placed: the tenant's cursor moves to its next task that may fit, or the tenant parks. */
+  private passOver(tenant: Tenant, task: TaskView): void {
+    const following = tenant.queue.next(task);
+    tenant.cursor = undefined;
+    this.markStale(tenant);
+    if (following !== undefined) this.aim(tenant, following);
+    else this.park(tenant);
+  }
+
+  /** Points the cursor at the first task from `from` on that may fit somewhere (O(D) per task skipped); parks the tenant if none. */
+  private aim(tenant: Tenant, from: TaskView): void {
     const view = this.ctx.view;
-    let kept = 0;
-    for (const tenant of this.blocked) {
-      const head = tenant.queue.first();
-      if (head !== undefined && !view.mayFit(head)) {
-        this.blocked[kept++] = tenant;
-        continue;
-      }
-      tenant.blocked = false;
-      if (head !== undefined) this.sorter.activateNode(tenant.node);
+    let task: TaskView | undefined = from;
+    while (task !== undefined && !view.mayFit(task)) task = tenant.queue.next(task);
+    tenant.cursor = task;
+    if (task === undefined) return this.park(tenant);
+    if (task !== tenant.queue.first()) this.markStale(tenant);
+    if (tenant.parked) tenant.parked = false;
+    this.sorter.activateNode(tenant.node);
+  }
+
+  private park(tenant: Tenant): void {
+    tenant.cursor = undefined;
+    tenant.parked = true;
+    this.markStale(tenant);
+    this.sorter.deactivateNode(tenant.node);
+  }
+
+  private markStale(tenant: Tenant): void {
+    if (tenant.stale) return;
+    tenant.stale = true;
+    this.stale.push(tenant);
+  }
+
+  /** Room grew: tenants whose cursor moved on start again from their oldest task that may fit. */
+  private rewind(): void {
+    this.roomGrew = false;
+    const list = this.stale;
+    this.stale = [];
+    for (const tenant of list) {
+      tenant.stale = false;
+      const first = tenant.queue.first();
+      if (first !== undefined) this.aim(tenant, first);
     }
-    this.blocked.length = kept;
   }
 
   /** Follows the cluster's total (machines joining, leaving, failing): every share is recomputed when it moved. */
@@ -173,7 +194,7 @@ export class DrfOrder implements QueueOrder {
     let tenant = this.tenants.get(name);
     if (tenant === undefined) {
       checkTenant(this.owner, name, this.config.roles);
-      tenant = { node: this.sorter.add(name), queue: new FifoList(), blocked: false, quota: this.quota?.of(name) };
+      tenant = { node: this.sorter.add(name), queue: new FifoList(), quota: this.quota?.of(name), cursor: undefined, parked: false, stale: false };
       this.tenants.set(name, tenant);
       this.byNode.set(tenant.node, tenant);
       for (let cut = name.lastIndexOf('/'); cut > 0; cut = name.lastIndexOf('/', cut - 1)) this.follow(name.slice(0, cut));

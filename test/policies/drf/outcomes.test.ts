@@ -81,20 +81,26 @@ describe('drf queue order with quota', () => {
   });
 });
 
-describe('drf queue order: a tenant whose oldest task does not fit', () => {
-  it('waits behind it, other tenants go on, and its next task is tried once the blocking one leaves', () => {
+describe('drf queue order: a task that does not fit', () => {
+  it('is passed over: the same tenant offers its next task, in DRF order with the others', () => {
     const h = new PolicyHarness(machines(['cpu'], [[4], [2]]), resolvePolicy('drf+first-fit'));
-    const big = h.submit({ tenant: 'A', demand: [5] });
+    h.submit({ tenant: 'A', demand: [5] });
     h.submit({ tenant: 'A', demand: [1] });
     h.submit({ tenant: 'B', demand: [1] });
-    expect(h.round().map((p) => p.id)).toEqual(['t2']);
-    h.withdraw(big);
-    expect(h.round().map((p) => p.id)).toEqual(['t1']);
-    // free now 2 and 2: A's t3 (3 cpus) fits nowhere, so A's t4 waits behind it while B's t5 starts
+    // A and B tie at 0 ("A" < "B"): A's t0 fits nowhere, so A offers t1; then B (0 < 1/6) offers t2
+    expect(h.round().map((p) => p.id)).toEqual(['t1', 't2']);
+    // free 2 and 2: A's t3 (3 cpus) fits nowhere, A's t4 goes (A and B tie at 1/6, count 1 each, "A" first), then B's t5
     h.submit({ tenant: 'A', demand: [3] });
     h.submit({ tenant: 'A', demand: [1] });
     h.submit({ tenant: 'B', demand: [1] });
-    expect(h.round().map((p) => p.id)).toEqual(['t5']);
+    expect(h.round().map((p) => p.id)).toEqual(['t4', 't5']);
+  });
+
+  it('is offered again once room grows: in the simulation a finish frees room for the big task', async () => {
+    // 4 cpus: A's big (4 cpus) waits behind B's b0 (2 cpus, 10 s) and A's small (1 cpu, 10 s); both end at 10
+    const rows = ['task_id,tenant,submit,duration,cpu', 'b0,B,0,10,2', 'small,A,0,10,1', 'big,A,0,10,4'];
+    const r = await runScenario(tempDir(), { cluster: cluster({ cpu: 4 }), trace: `${rows.join('\n')}\n`, policy: 'drf+first-fit' });
+    expect([r.task('b0')['start_s'], r.task('small')['start_s'], r.task('big')['start_s']]).toEqual([0, 0, 10]);
   });
 });
 
