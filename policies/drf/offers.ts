@@ -100,6 +100,7 @@ class OfferScheduler implements Scheduler {
 
   submitted(task: TaskView): void {
     if (this.firstSubmit < 0) this.firstSubmit = this.nextBatch = this.ctx.view.now;
+    checkTenant(OWNER, task.tenant, this.roles);
     if (task.demand.every((q) => q === 0)) {
       // Mesos cannot launch a task that asks for nothing and never offers an empty agent: such tasks skip offers
       this.unmetered.add(task);
@@ -108,7 +109,6 @@ class OfferScheduler implements Scheduler {
     const id = this.byJob ? `${task.tenant}/${task.job}` : task.tenant;
     let fw = this.frameworks.get(id);
     if (fw === undefined) {
-      checkTenant(OWNER, task.tenant, this.roles);
       fw = { id, pending: new FifoList() };
       this.frameworks.set(id, fw);
       this.allocator.addFramework(id, task.tenant);
