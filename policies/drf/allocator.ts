@@ -95,6 +95,18 @@ export class HierarchicalAllocator {
     this.frameworks.set(id, { id, role, top: role.split('/')[0] as string, node, filters: new Map() });
   }
 
+  /** A framework leaves (it holds nothing); a role without frameworks leaves the role sorter. */
+  removeFramework(id: string): void {
+    const fw = this.framework(id);
+    const sorter = this.frameworkSorters.get(fw.role) as DrfSorter;
+    sorter.remove(id);
+    this.frameworks.delete(id);
+    if (sorter.root.children.size === 0) {
+      this.frameworkSorters.delete(fw.role);
+      this.roles.remove(fw.role);
+    }
+  }
+
   /** Suppress (false) or revive (true) a framework's offers; reviving clears its filters. */
   setActive(id: string, active: boolean): void {
     const fw = this.framework(id);

@@ -35,6 +35,8 @@ export const offerOptions: Readonly<Record<string, OptionSpec>> = {
 interface Framework {
   readonly id: string;
   readonly pending: FifoList;
+  /** Tasks launched from its offers and still running. */
+  running: number;
 }
 
 /** An offer made and not yet answered (offer latency). */
@@ -109,7 +111,7 @@ class OfferScheduler implements Scheduler {
     const id = this.byJob ? `${task.tenant}/${task.job}` : task.tenant;
     let fw = this.frameworks.get(id);
     if (fw === undefined) {
-      fw = { id, pending: new FifoList() };
+      fw = { id, pending: new FifoList(), running: 0 };
       this.frameworks.set(id, fw);
       this.allocator.addFramework(id, task.tenant);
       this.trigger();
@@ -139,6 +141,12 @@ class OfferScheduler implements Scheduler {
     this.frameworkOf.delete(task);
     this.launchedOn.delete(task);
     if (m !== undefined) this.allocator.recover(fw.id, m, task.demand, null, this.ctx.view.now);
+    fw.running--;
+    // a job's framework is done when it has nothing left to run, as a finished Mesos framework unregisters
+    if (this.byJob && fw.running === 0 && fw.pending.size === 0 && !this.outstanding.some((o) => o.offer.framework === fw.id)) {
+      this.allocator.removeFramework(fw.id);
+      this.frameworks.delete(fw.id);
+    }
     this.idleRuns = 0;
   }
 
@@ -218,6 +226,7 @@ class OfferScheduler implements Scheduler {
     for (const task of chosen) {
       this.ctx.log({ kind: OFFER_EVENTS.launch, machine: offer.agent, task, value: Math.max(0, o.made - task.submit) / 1e6 });
       this.launchedOn.set(task, offer.agent);
+      fw.running++;
       out.place(task, offer.agent);
     }
     if (left.some((x) => x > 0)) {

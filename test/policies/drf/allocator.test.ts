@@ -182,3 +182,19 @@ describe('Mesos hierarchical allocator: reference scenarios', () => {
     expect(play(file)).toBeGreaterThan(0);
   });
 });
+
+describe('Mesos hierarchical allocator: frameworks leaving', () => {
+  it('a removed framework gets no offers, and its role leaves the role order with its last framework', () => {
+    const allocator = new HierarchicalAllocator({ dims: 1, excluded: [false], tieBreak: 'mesos', weights: new Map(), interval: 1e6, minAllocatable: [] });
+    const shuffle = shuffleWith(randomStream(1, 'offers'));
+    allocator.addAgent(0, Float64Array.of(4));
+    allocator.addFramework('f1', 'r1');
+    allocator.addFramework('f2', 'r1');
+    allocator.addFramework('g1', 'r2');
+    expect(allocator.roles.sort()).toEqual(['r1', 'r2']);
+    allocator.removeFramework('f1');
+    allocator.removeFramework('g1');
+    expect(allocator.roles.sort()).toEqual(['r1']);
+    expect(allocator.allocate(0, [0], true, shuffle).map((o) => o.framework)).toEqual(['f2']);
+  });
+});
