@@ -11,6 +11,8 @@ interface Step {
   readonly weight?: number;
   readonly resources?: Readonly<Record<string, number>>;
   readonly order?: readonly string[];
+  readonly shares?: Readonly<Record<string, number>>;
+  readonly counts?: Readonly<Record<string, number>>;
 }
 
 const RESOURCES = ['cpus', 'mem'];
@@ -52,6 +54,9 @@ function play(file: string): number {
         return sorter.setWeight(step.path as string, step.weight as number);
       case 'expectSort':
         checked++;
+        // the explanatory shares and counts of the test comments hold too
+        for (const [c, share] of Object.entries(step.shares ?? {})) expect(sorter.share(c), `${file} step ${i} share of ${c}`).toBeCloseTo(share, 12);
+        for (const [c, count] of Object.entries(step.counts ?? {})) expect(sorter.node(c).count, `${file} step ${i} count of ${c}`).toBe(count);
         return expect(sorter.sort(), `${file} step ${i}`).toEqual(step.order);
       default:
         throw new Error(`${file}: unknown op ${step.op}`);
