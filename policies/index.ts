@@ -5,6 +5,8 @@ import { didYouMean } from '../src/suggest.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
+import { drfOrder } from './drf/order.js';
+import { mesos } from './drf/offers.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
 import { priority } from './priority.js';
@@ -12,7 +14,7 @@ import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
 
 /** Queue orders: who goes next. */
-export const queueOrders = { fifo, priority } as const satisfies Record<string, PartFactory<QueueOrder>>;
+export const queueOrders = { fifo, priority, drf: drfOrder } as const satisfies Record<string, PartFactory<QueueOrder>>;
 
 /** Placements: where a task goes. */
 export const placements = {
@@ -33,7 +35,7 @@ export interface CompositeFactory {
   create(name: string, options: Options): Policy;
 }
 
-export const composites: Readonly<Record<string, CompositeFactory>> = {};
+export const composites: Readonly<Record<string, CompositeFactory>> = { mesos };
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
 export const controllers: Readonly<Record<string, ControllerFactory>> = {};

@@ -7,6 +7,7 @@ import { executeExperiment } from '../experiment/execute.js';
 import { defaultJobs } from '../experiment/pool.js';
 import { comparisonRows, formatComparison, planExperiment } from '../experiment/runner.js';
 import { parseShard, selectShard } from '../experiment/shard.js';
+import { describeReport } from '../traces/problems.js';
 import { progressPrinter } from './progress.js';
 
 /** Exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it. */
@@ -45,6 +46,9 @@ export async function runCommand(args: { experiment: string; out: string; jobs: 
       process.stderr.write(`clustersim: interrupted; ${result.skipped + result.ran} runs are finished in ${resultsDir}; run the same command again to resume\n`);
       return EXIT_INTERRUPTED;
     }
+    const report = result.outcomes[0]?.traceReport;
+    const warning = report === null || report === undefined ? '' : describeReport('trace', report);
+    if (warning !== '') process.stderr.write(`clustersim: ${warning}\n`);
     const part = shard === undefined ? '' : ` (shard ${shard.index}/${shard.count}; join the parts with \`clustersim merge\`)`;
     process.stdout.write(`\n${config.name}: ${result.outcomes.length} runs${part}, ${result.skipped} resumed, results in ${resultsDir}\n\n${formatComparison(comparisonRows(result.outcomes))}\n`);
     return 0;

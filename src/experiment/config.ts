@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigDocument, FieldReader } from '../document.js';
 import { show, type Where } from '../errors.js';
-import type { TraceRef } from '../traces/index.js';
+import { traceFormats, type TraceRef } from '../traces/index.js';
 import { expandSweep, readSweep, type SweepAxis, type SweepPoint } from './sweep.js';
 
 /** One policy entry of an experiment: a registry name, its options, and the label runs are named by. */
@@ -27,8 +27,8 @@ export interface ControllerEntry {
 export interface ExperimentConfig {
   readonly file: string;
   readonly name: string;
-  /** Absolute paths, resolved against the experiment file's folder. */
-  readonly cluster: string;
+  /** Absolute paths, resolved against the experiment file's folder; no cluster = the trace format's default cluster. */
+  readonly cluster: string | null;
   readonly trace: TraceRef;
   readonly policies: readonly PolicyEntry[];
   /** Periodic controllers every run gets (power capping, autoscaling). */
@@ -105,7 +105,8 @@ function readBase(r: FieldReader): ExperimentBase {
     if (!existsSync(path)) r.fail(RangeError, at, `file not found: ${show(r.get(at))} (looked for ${path})`);
     return path;
   };
-  const cluster = existing(['cluster']);
+  const trace = readTraceRef(r, existing);
+  const cluster = r.get(['cluster']) === undefined && traceFormats[trace.format]?.defaultCluster !== undefined ? null : existing(['cluster']);
   const controllers = (r.get(['controllers']) === undefined ? [] : r.array(['controllers'])).map((_, i): ControllerEntry => {
     const at = ['controllers', i];
     const where = r.doc.where(at);
@@ -114,7 +115,7 @@ function readBase(r: FieldReader): ExperimentBase {
     return { name: r.string([...at, 'name']), options: r.optionalObject([...at, 'options']) ?? {}, where: r.doc.where([...at, 'name']), optionsWhere: r.doc.where([...at, 'options']) };
   });
   const maxAttempts = r.get(['max_attempts']) === undefined ? 1 : r.integer(['max_attempts'], 1, 1_000_000);
-  return { cluster, trace: readTraceRef(r, existing), policies, controllers, maxAttempts, sampleInterval, horizon };
+  return { cluster, trace, policies, controllers, maxAttempts, sampleInterval, horizon };
 }
 
 /** `trace: path` (native CSV) or `trace: { format, path, options }`. */

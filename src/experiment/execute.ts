@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Summary } from '../metrics/summary.js';
+import type { TraceReport } from '../traces/problems.js';
 import type { ExperimentConfig } from './config.js';
 import { runInPool } from './pool.js';
 import { readRun, writeResultsIndex, type RunList } from './results-index.js';
@@ -25,8 +26,8 @@ export interface ExecuteOptions {
 }
 
 export interface ExecuteResult {
-  /** The runs of this invocation (its shard, or all), in plan order; empty summaries when interrupted. */
-  readonly outcomes: { readonly id: string; readonly label: string; readonly summary: Summary }[];
+  /** The runs of this invocation (its shard, or all), in plan order, with what their trace readers skipped; empty when interrupted. */
+  readonly outcomes: { readonly id: string; readonly label: string; readonly summary: Summary; readonly traceReport: TraceReport | null }[];
   readonly ran: number;
   readonly skipped: number;
   readonly interrupted: boolean;
@@ -91,7 +92,10 @@ export async function executeExperiment(config: ExperimentConfig, runs: readonly
   const list = runList(config, runs);
   if (options.shard === undefined) writeResultsIndex(resultsDir, list);
   else writeFileSync(join(resultsDir, shardFileName(options.shard)), `${JSON.stringify({ ...list, shard: options.shard }, null, 2)}\n`);
-  const outcomes = mine.map((r) => ({ id: r.plan.id, label: r.label, summary: readRun(resultsDir, r.plan.id).summary }));
+  const outcomes = mine.map((r) => {
+    const run = readRun(resultsDir, r.plan.id);
+    return { id: r.plan.id, label: r.label, summary: run.summary, traceReport: run.manifest.trace_report ?? null };
+  });
   return { outcomes, ran: finished, skipped, interrupted: false };
 }
 

@@ -19,11 +19,11 @@ export function experimentJsonSchema(): Schema {
     description: 'What to run: a cluster, a trace, policies with options, seeds, and optional sweep axes. See docs/experiments.md.',
     type: 'object',
     additionalProperties: false,
-    required: ['name', 'cluster', 'trace', 'policies', 'seeds'],
+    required: ['name', 'trace', 'policies', 'seeds'],
     properties: {
       name: { ...label, description: 'Names the results folder: results/<name>/.' },
       description: { type: 'string' },
-      cluster: { type: 'string', description: 'Cluster spec file (YAML or JSON), relative to this file.' },
+      cluster: { type: 'string', description: 'Cluster spec file (YAML or JSON), relative to this file; may be left out when the trace format builds a default cluster from the trace.' },
       trace: {
         description: 'A native CSV trace file, or { format, path, options }.',
         oneOf: [

@@ -3,6 +3,7 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inputError } from '../errors.js';
 import { ArrowTableWriter, type ColumnSpec } from '../metrics/arrow-table.js';
+import type { TraceReport } from '../traces/problems.js';
 import { canonical } from './sweep.js';
 
 /** What `experiment.json` holds: the experiment's name, its sweep axes and every run id in plan order. */
@@ -16,7 +17,7 @@ export interface RunList {
 
 interface RunRecord {
   readonly id: string;
-  readonly manifest: { readonly seed: number; readonly params?: Record<string, unknown>; readonly config: { readonly policy: string } };
+  readonly manifest: { readonly seed: number; readonly params?: Record<string, unknown>; readonly config: { readonly policy: string }; readonly trace_report?: TraceReport | null };
   readonly summary: Record<string, number | null>;
 }
 

@@ -1,7 +1,7 @@
 // Plans an experiment into runs (points × seeds, policies resolved and checked), runs them in order, and tabulates them.
 import { join } from 'node:path';
 import { policyNames, resolveController, resolvePolicy } from '../../policies/index.js';
-import { checkTraceRef } from '../traces/index.js';
+import { checkTraceRef, defaultClusterOf } from '../traces/index.js';
 import { inputError, isInputError, type Where } from '../errors.js';
 import { didYouMean } from '../suggest.js';
 import { Cluster } from '../model/cluster.js';
@@ -25,14 +25,20 @@ export interface PlannedRun {
 export function planExperiment(config: ExperimentConfig): PlannedRun[] {
   const clusters = new Map<string, ClusterSpec>();
   const checked = new Set<string>();
-  const clusterOf = (file: string) => clusters.get(file) ?? clusters.set(file, loadClusterSpec(file)).get(file) as ClusterSpec;
+  /** A point's cluster: its spec file, or the default cluster its trace format builds from the trace. */
+  const clusterOf = (point: ExperimentConfig['points'][number]): { key: string; cluster: ClusterSpec } => {
+    const key = point.cluster ?? `trace ${point.trace.format} ${point.trace.path} ${canonical(point.trace.options)}`;
+    let cluster = clusters.get(key);
+    if (cluster === undefined) clusters.set(key, (cluster = point.cluster === null ? defaultClusterOf(point.trace) : loadClusterSpec(point.cluster)));
+    return { key, cluster };
+  };
   return config.points.flatMap((point) => {
     const entry = point.policy;
-    const cluster = clusterOf(point.cluster);
+    const { key, cluster } = clusterOf(point);
     const resolve = () => {
       const policy = resolveNamed(entry.name, entry.options, entry.where, entry.optionsWhere);
       // a sweep repeats the same policy and options across many points: make it once per cluster
-      const checkKey = `${point.cluster}\0${entry.name}\0${canonical(entry.options)}`;
+      const checkKey = `${key}\0${entry.name}\0${canonical(entry.options)}`;
       if (!checked.has(checkKey)) {
         checkPolicy(policy, cluster, entry.optionsWhere);
         checked.add(checkKey);
@@ -47,7 +53,7 @@ export function planExperiment(config: ExperimentConfig): PlannedRun[] {
       plan: {
         id: `${point.id}-seed${seed}`,
         experiment: config.name,
-        clusterFile: point.cluster,
+        clusterFile: cluster.file,
         cluster,
         trace: point.trace,
         policy,
