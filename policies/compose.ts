@@ -25,7 +25,17 @@ export function composedPolicy(
       return {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),
+        stopped(task) {
+          order.stopped?.(task);
+          placement.stopped?.(task);
+        },
+        machineChanged(m) {
+          order.machineChanged?.(m);
+          placement.machineChanged?.(m);
+        },
         schedule(out) {
+          order.round?.();
+          placement.round?.();
           order.visit((task: TaskView) => {
             if (view.mayFit(task)) {
               const m = placement.place(task);

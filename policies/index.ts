@@ -4,6 +4,7 @@ import { resolveOptions } from '../src/options.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
+import { fenzo } from './fenzo/placement.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
 import { priority } from './priority.js';
@@ -19,6 +20,7 @@ export const placements = {
   'best-fit': bestFit,
   'worst-fit': worstFit,
   random,
+  fenzo,
 } as const satisfies Record<string, PartFactory<Placement>>;
 
 export type QueueOrderName = keyof typeof queueOrders;

@@ -127,8 +127,18 @@ export interface Policy {
   create(ctx: PolicyContext): Scheduler;
 }
 
+/** What a composed policy passes on to its parts besides their main calls; every hook is optional. */
+export interface PartHooks {
+  /** A scheduling round starts. */
+  round?(): void;
+  /** A task the policy placed stopped running (as {@link Scheduler.stopped}). */
+  stopped?(task: TaskView): void;
+  /** As {@link Scheduler.machineChanged}. */
+  machineChanged?(machine: number): void;
+}
+
 /** The order in which pending tasks are considered. */
-export interface QueueOrder {
+export interface QueueOrder extends PartHooks {
   add(task: TaskView): void;
   remove(task: TaskView): void;
   /** Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task. */
@@ -136,7 +146,7 @@ export interface QueueOrder {
 }
 
 /** Where a task goes: a machine slot, or -1 to leave it waiting. */
-export interface Placement {
+export interface Placement extends PartHooks {
   place(task: TaskView): number;
 }
 

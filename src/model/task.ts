@@ -1,6 +1,6 @@
 // Tasks: what the workload asks for, and the simulation's record of each attempt.
 import type { Micros } from '../engine/time.js';
-import type { Constraint } from './constraints.js';
+import type { Constraint, PlacementRule } from './constraints.js';
 
 export type TaskKind = 'batch' | 'service';
 
@@ -22,6 +22,8 @@ export interface TaskSpec {
   /** Demand per resource dimension, integers in base units, indexed like the resource space. */
   readonly demand: Float64Array;
   readonly constraints: readonly Constraint[];
+  /** Rules only some placements enforce (soft preferences, host names, co-task rules); none if absent. */
+  readonly rules?: readonly PlacementRule[] | undefined;
 }
 
 /** What policies may read about a task. */
@@ -58,6 +60,7 @@ export function makeTask(spec: TaskSpec, uid: number): Task {
     duration: spec.duration,
     demand: spec.demand,
     constraints: spec.constraints,
+    rules: spec.rules,
     uid,
     attempt: 0,
     state: 'waiting',

@@ -4,7 +4,7 @@ import type { Micros } from '../../src/engine/time.js';
 import { Simulation, type RunObserver } from '../../src/experiment/simulation.js';
 import { Cluster } from '../../src/model/cluster.js';
 import type { ClusterSpec } from '../../src/model/cluster-spec.js';
-import { satisfies, type Attributes, type Constraint } from '../../src/model/constraints.js';
+import { satisfies, type Attributes, type Constraint, type PlacementRule } from '../../src/model/constraints.js';
 import { makeTask, type Task, type TaskKind, type TaskSpec, type TaskView } from '../../src/model/task.js';
 import { LiveClusterView } from '../../src/model/view.js';
 import type { Policy, Scheduler } from '../../src/policy.js';
@@ -52,7 +52,9 @@ export interface TaskInput {
   readonly duration?: Micros | null;
   readonly priority?: number;
   readonly constraints?: readonly Constraint[];
+  readonly rules?: readonly PlacementRule[];
   readonly tenant?: string;
+  readonly job?: string;
   readonly kind?: TaskKind;
 }
 
@@ -61,7 +63,7 @@ export function taskSpec(input: TaskInput, fallbackId: string): TaskSpec {
   const id = input.id ?? fallbackId;
   return {
     id,
-    job: id,
+    job: input.job ?? id,
     tenant: input.tenant ?? 'default',
     priority: input.priority ?? 0,
     kind: input.kind ?? (duration === null ? 'service' : 'batch'),
@@ -69,6 +71,7 @@ export function taskSpec(input: TaskInput, fallbackId: string): TaskSpec {
     duration,
     demand: Float64Array.from(input.demand),
     constraints: input.constraints ?? [],
+    rules: input.rules,
   };
 }
 
