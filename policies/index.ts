@@ -5,6 +5,7 @@ import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Po
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
 import { fenzo } from './fenzo/placement.js';
+import { fenzoQueue, fenzoTiers } from './fenzo/queue.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
 import { priority } from './priority.js';
@@ -12,7 +13,7 @@ import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
 
 /** Queue orders: who goes next. */
-export const queueOrders = { fifo, priority } as const satisfies Record<string, PartFactory<QueueOrder>>;
+export const queueOrders = { fifo, priority, 'fenzo-queue': fenzoQueue, 'fenzo-tiers': fenzoTiers } as const satisfies Record<string, PartFactory<QueueOrder>>;
 
 /** Placements: where a task goes. */
 export const placements = {
