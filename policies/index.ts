@@ -4,6 +4,7 @@ import { resolveOptions } from '../src/options.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
+import { fenzoAutoscaler } from './fenzo/autoscaler.js';
 import { fenzo } from './fenzo/placement.js';
 import { fenzoQueue, fenzoTiers } from './fenzo/queue.js';
 import { fifo } from './fifo.js';
@@ -38,7 +39,7 @@ export interface CompositeFactory {
 export const composites: Readonly<Record<string, CompositeFactory>> = {};
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
-export const controllers: Readonly<Record<string, ControllerFactory>> = {};
+export const controllers: Readonly<Record<string, ControllerFactory>> = { 'fenzo-autoscaler': fenzoAutoscaler };
 
 /** A controller resolved with its options, ready to be made for a run. */
 export interface ControllerSetup {

@@ -16,6 +16,10 @@ export interface ClusterView {
   readonly size: number;
   isUp(machine: number): boolean;
   machineId(machine: number): string;
+  /** The cluster-spec group the machine belongs to (autoscalers grow and shrink groups). */
+  group(machine: number): string;
+  /** The machine groups, cluster-spec groups first. */
+  readonly groups: readonly string[];
   attributes(machine: number): Attributes;
   speed(machine: number): number;
   capacity(machine: number, dim: number): number;
