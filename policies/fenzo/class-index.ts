@@ -89,7 +89,7 @@ export class ClassIndex {
     const keys = cls.keys;
     const chunks = keys.sortedChunks;
     const dims = this.dims;
-    const free = this.view;
+    const view = this.view;
     const floor = (demand[this.dim] as number) * SPAN;
     const step = this.spread ? -1 : 1;
     const exact = this.exact;
@@ -113,11 +113,11 @@ export class ClassIndex {
         const m = this.slotOf(key);
         let room = true;
         for (let k = 0; k < dims; k++) {
-          const q = free.free(m, k);
+          const q = view.free(m, k);
           if (q < (demand[k] as number)) room = false;
           if (q > (exact[k] as number)) exact[k] = q;
         }
-        if (room && !rules.locked(m) && fitness(m) !== 0) return m;
+        if (room && view.isUp(m) && !rules.locked(m) && fitness(m) !== 0) return m;
       }
       if (whole) keys.setBound(c, exact);
     }

@@ -87,8 +87,8 @@ function checkWeights(value: OptionValue): string | undefined {
  * `pack_r = (demand + used) / capacity`: Fenzo's `(d + A + R) / (O + R)` where the machine's whole
  * capacity is offered, so offered + running is the capacity and assigned + running is what is used
  * (the view already counts earlier placements of the round). A machine without the resource
- * (capacity 0, Fenzo's 0/0 = NaN) has no term for it: the calculator averages the rest, and a
- * calculator left with no terms scores 1.0 like the default one.
+ * (capacity 0, Fenzo's 0/0 = NaN), or a cluster without it, has no term for it: the calculator
+ * averages the rest, and a calculator left with no terms scores 1.0 like the default one.
  */
 function shapeFitness(view: ClusterView, dims: readonly number[], spread: boolean): (task: TaskView, m: number) => number {
   return (task, m) => {
@@ -105,12 +105,13 @@ function shapeFitness(view: ClusterView, dims: readonly number[], spread: boolea
   };
 }
 
-function resolveTerm(view: ClusterView, term: Term, calculator: string): number {
+/** The dimension standing for `term`, or -1 when the cluster has none (the term is then left out, as for capacity 0). */
+function resolveTerm(view: ClusterView, term: Term): number {
   for (const name of RESOURCE_ALIASES[term]) {
     const d = view.resources.names.indexOf(name);
     if (d >= 0) return d;
   }
-  throw inputError(RangeError, `Fitness ${show(calculator)} needs a ${term} resource named one of ${RESOURCE_ALIASES[term].join(', ')}; the cluster has ${view.resources.names.join(', ')}`, { field: 'fitness' });
+  return -1;
 }
 
 /** Makes the named calculator for a run; unknown or unusable names are input errors. */
@@ -136,7 +137,8 @@ export function makeCalculator(view: ClusterView, name: string, weights: Readonl
   }
   const shape = (SHAPES as Record<string, Shape | undefined>)[name];
   if (shape === undefined) throw inputError(RangeError, `Unknown fitness ${show(name)}; expected one of ${FITNESS_NAMES.join(', ')}`, { field: 'fitness' });
-  const dims = shape.terms.map((t) => resolveTerm(view, t, name));
+  const dims = shape.terms.map((t) => resolveTerm(view, t)).filter((d) => d >= 0);
+  if (dims.length === 0) return { name: name as FitnessName, fitness: () => 1 };
   const calc: Calculator = { name: name as FitnessName, fitness: shapeFitness(view, dims, shape.spread) };
   return dims.length === 1 ? { ...calc, single: { dim: dims[0] as number, spread: shape.spread } } : calc;
 }

@@ -177,6 +177,7 @@ export class PolicyHarness {
   /** Brings a machine up or down (down only when empty). */
   setUp(m: number, up: boolean): void {
     this.cluster.setUp(m, up);
+    this.scheduler.machineChanged?.(m);
   }
 
   /** Runs one scheduling round and returns its placements, all validated and applied. */

@@ -47,7 +47,7 @@ function longTasks(ids: string, demand: number[], submit: Micros, text = '') {
   return expandIds(ids).map((id) => taskSpec({ id, demand, submit, duration: 100 * S, constraints, rules }, id));
 }
 
-async function events(cluster: ClusterSpec, tasks: ReturnType<typeof services>, fitness: string, setup: ReturnType<typeof controller>, horizon: Micros) {
+async function events(cluster: ClusterSpec, tasks: ReturnType<typeof longTasks>, fitness: string, setup: ReturnType<typeof controller>, horizon: Micros) {
   const seen: { time: Micros; event: EventRecord; ids: string[] }[] = [];
   const { sim } = await simulate(cluster, tasks, resolvePolicy('fifo+fenzo', { fitness }), {
     controllers: [setup],
