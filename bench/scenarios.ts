@@ -10,6 +10,7 @@ import { PendingDir } from '../src/experiment/run-dir.js';
 import { runGroups, Simulation } from '../src/experiment/simulation.js';
 import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
+import { fenzoScenarios } from './fenzo.js';
 import { benchCluster, benchTrace } from './workload.js';
 
 /** What a scenario measured. */
@@ -41,6 +42,7 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('e2e-first-fit', 'fifo+first-fit', 1_000_000 / scale, machines),
     endToEnd('e2e-best-fit', 'fifo+best-fit', 1_000_000 / scale, machines),
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
+    ...fenzoScenarios(scale),
   ];
 }
 
@@ -85,10 +87,11 @@ function engineScenario(name: string, events: number, pending: number): Scenario
  * Arrow files and summary.json into a temporary directory (removed afterwards). The time covers
  * everything from trace generation to the committed directory; hashing the outputs is not timed.
  */
-function endToEnd(name: string, policyName: string, tasks: number, machines: number): Scenario {
+export function endToEnd(name: string, policyName: string, tasks: number, machines: number, options: Readonly<Record<string, unknown>> = {}): Scenario {
+  const described = Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   return {
     name,
-    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}`,
+    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${described ? ` ${described}` : ''}`,
     async run() {
       const cluster = benchCluster(machines);
       const root = mkdtempSync(join(tmpdir(), 'clustersim-bench-'));
@@ -98,7 +101,7 @@ function endToEnd(name: string, policyName: string, tasks: number, machines: num
         const dir = new PendingDir(join(root, 'run'));
         const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace));
         const sim = new Simulation(
-          { cluster, trace, policy: resolvePolicy(policyName), seed: 1, sampleInterval: secondsToMicros(10) },
+          { cluster, trace, policy: resolvePolicy(policyName, options), seed: 1, sampleInterval: secondsToMicros(10) },
           recorder,
         );
         // pending tasks, sampled whenever the simulation reads the next chunk of the trace

@@ -116,6 +116,8 @@ export class FenzoPlacement implements Placement {
   }
 
   place(task: TaskView): number {
+    // no host has room and satisfies the simulation's constraints: every host would fail (O(D) for known misfits)
+    if (this.view.firstFit(task) < 0) return -1;
     const rules = this.rulesOf(task);
     const m = this.index !== null && rules.length === 0 && task.constraints.length === 0 ? this.indexed(task) : this.exact(task, rules);
     if (m < 0) return -1;
