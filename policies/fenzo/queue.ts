@@ -100,7 +100,8 @@ class GroupLimits {
     const caps = this.caps.get(task.tenant);
     if (caps === undefined) return 'fail';
     if (this.skipped.has(task.tenant)) return 'skip';
-    if (caps.every((q) => q === 0)) {
+    // all the limits it names are 0 (resources it leaves out are unlimited)
+    if (caps.every((q) => q === 0 || q === Infinity)) {
       this.skipped.add(task.tenant);
       return 'fail';
     }
