@@ -24,7 +24,7 @@ interface ValueCounts {
  * and which machines hold a hard-exclusive task. Costs O(machines the job uses) per rule and task.
  */
 export class RuleState {
-  private readonly byJob = new Map<string, Map<number, number>>();
+  private byJob: Map<string, Map<number, number>> | null = null;
   private readonly placedOn = new Map<TaskView, number>();
   private exclusive: Int32Array = new Int32Array(0);
   private readonly exclusiveThisRound: number[] = [];
@@ -39,10 +39,8 @@ export class RuleState {
 
   placed(task: TaskView, m: number, rules: readonly PlacementRule[]): void {
     this.placedOn.set(task, m);
-    let job = this.byJob.get(task.job);
-    if (job === undefined) this.byJob.set(task.job, (job = new Map()));
-    job.set(m, (job.get(m) ?? 0) + 1);
-    if (rules.some((r) => r.kind === 'exclusive' && !r.soft)) {
+    if (this.byJob !== null) this.count(this.byJob, task.job, m, 1);
+    if (rules.length > 0 && rules.some((r) => r.kind === 'exclusive' && !r.soft)) {
       if (this.exclusive.length <= m) this.exclusive = grow(this.exclusive, Math.max(m + 1, this.view.size));
       this.exclusive[m] = (this.exclusive[m] as number) + 1;
       this.exclusiveThisRound.push(m);
@@ -55,14 +53,32 @@ export class RuleState {
     const m = this.placedOn.get(task);
     if (m === undefined) return -1;
     this.placedOn.delete(task);
-    const job = this.byJob.get(task.job) as Map<number, number>;
-    const left = (job.get(m) as number) - 1;
-    if (left > 0) job.set(m, left);
-    else job.delete(m);
-    if (job.size === 0) this.byJob.delete(task.job);
-    if (rules.some((r) => r.kind === 'exclusive' && !r.soft)) this.exclusive[m] = (this.exclusive[m] as number) - 1;
+    if (this.byJob !== null) this.count(this.byJob, task.job, m, -1);
+    if (rules.length > 0 && rules.some((r) => r.kind === 'exclusive' && !r.soft)) this.exclusive[m] = (this.exclusive[m] as number) - 1;
     this.countsFor = null;
     return m;
+  }
+
+  /**
+   * Running tasks per job and machine, made from `placedOn` the first time a co-task rule asks and
+   * kept from then on: runs without unique or balanced rules never pay for it.
+   */
+  private jobs(): Map<string, Map<number, number>> {
+    if (this.byJob === null) {
+      const byJob = new Map<string, Map<number, number>>();
+      for (const [task, m] of this.placedOn) this.count(byJob, task.job, m, 1);
+      this.byJob = byJob;
+    }
+    return this.byJob;
+  }
+
+  private count(byJob: Map<string, Map<number, number>>, jobId: string, m: number, change: 1 | -1): void {
+    let job = byJob.get(jobId);
+    if (job === undefined) byJob.set(jobId, (job = new Map()));
+    const left = (job.get(m) ?? 0) + change;
+    if (left > 0) job.set(m, left);
+    else job.delete(m);
+    if (job.size === 0) byJob.delete(jobId);
   }
 
   /** Fenzo's exclusive lock: a host running a hard-exclusive task takes no other task. */
@@ -146,7 +162,7 @@ export class RuleState {
     const counts = new Map<string, number>();
     let missing = 0;
     let total = 0;
-    for (const [m, n] of this.byJob.get(task.job) ?? []) {
+    for (const [m, n] of this.jobs().get(task.job) ?? []) {
       const value = attributeValue(this.view.attributes(m), this.view.machineId(m), attribute);
       total += n;
       if (value === undefined) missing += n;
