@@ -4,6 +4,7 @@
 import { inputError, show } from '../../src/errors.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterView, OptionSpec, OptionValue, Options, PartFactory, QueueOrder } from '../../src/policy.js';
+import { FifoList } from '../fifo.js';
 import { addTo, checkResourceMaps, resourceVector, within } from './limits.js';
 import { compareNames } from './names.js';
 import { fenzoRun, type FenzoRun } from './run-state.js';
@@ -11,13 +12,12 @@ import { fenzoRun, type FenzoRun } from './run-state.js';
 /** Fenzo's epsilon in allocation shares. */
 const EPS = 0.001;
 
-/** Pending tasks of one bucket in submission order, with lazy deletion and a per-round cursor. */
+/** Pending tasks of one bucket in submission order; a round walks a snapshot of them. */
 class Bucket {
   readonly usage: Float64Array;
-  private tasks: (TaskView | undefined)[] = [];
-  private readonly index = new Map<TaskView, number>();
-  private head = 0;
-  cursor = 0;
+  private readonly list = new FifoList();
+  private snapshot: TaskView[] = [];
+  private cursor = 0;
   /** Weighted-DRF divisor: the bucket's share of its tier's allocations. */
   allocShare = 1;
 
@@ -26,50 +26,30 @@ class Bucket {
   }
 
   add(task: TaskView): void {
-    this.remove(task);
-    this.index.set(task, this.tasks.length);
-    this.tasks.push(task);
+    this.list.add(task);
   }
 
   remove(task: TaskView): void {
-    const i = this.index.get(task);
-    if (i === undefined) return;
-    this.index.delete(task);
-    this.tasks[i] = undefined;
+    this.list.remove(task);
   }
 
-  /** The next task at the cursor this round, or undefined when the bucket is exhausted. */
+  /** The next task of this round that is still pending, or undefined when the bucket is exhausted. */
   next(): TaskView | undefined {
-    while (this.cursor < this.tasks.length) {
-      const task = this.tasks[this.cursor++];
-      if (task !== undefined) return task;
-    }
-    return undefined;
+    return this.hasNext() ? this.snapshot[this.cursor++] : undefined;
   }
 
   hasNext(): boolean {
-    while (this.cursor < this.tasks.length && this.tasks[this.cursor] === undefined) this.cursor++;
-    return this.cursor < this.tasks.length;
+    while (this.cursor < this.snapshot.length && !this.list.has(this.snapshot[this.cursor] as TaskView)) this.cursor++;
+    return this.cursor < this.snapshot.length;
   }
 
   startRound(): void {
-    this.compact();
-    this.cursor = this.head;
-  }
-
-  private compact(): void {
-    while (this.head < this.tasks.length && this.tasks[this.head] === undefined) this.head++;
-    const live = this.index.size;
-    if (this.tasks.length - live <= live + 32) return;
-    let j = 0;
-    for (let i = this.head; i < this.tasks.length; i++) {
-      const task = this.tasks[i];
-      if (task === undefined) continue;
-      this.tasks[j] = task;
-      this.index.set(task, j++);
-    }
-    this.tasks.length = j;
-    this.head = 0;
+    this.snapshot = [];
+    this.cursor = 0;
+    this.list.visit((task) => {
+      this.snapshot.push(task);
+      return true;
+    });
   }
 }
 
