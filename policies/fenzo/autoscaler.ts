@@ -1,7 +1,7 @@
 // Controller "fenzo-autoscaler": Fenzo's AutoScaler per machine group — keep idle machines between
 // minIdle and maxIdle with a cool-down, scale up for the shortfall of tasks that could not be placed
-// (naive: one machine per new failed task; optimizing: pseudo-placement on clones of the group's
-// machine), remove idle machines (optionally balanced over an attribute). Cost per tick:
+// (naive: one machine per new failed task; optimizing: a pseudo round of the fenzo placement on
+// clones of the group's machine), remove idle machines (optionally balanced over an attribute). Cost per tick:
 // O(machines + pending tasks). Simplifies: rules are keyed by cluster-spec group instead of an
 // attribute value by default; removed machines go at once (no disabled period); no delayed-action timers.
 import { inputError, show } from '../../src/errors.js';
@@ -10,6 +10,10 @@ import { satisfies } from '../../src/model/constraints.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterControl, Controller, ControllerContext, ControllerFactory, OptionValue, Options } from '../../src/policy.js';
 import { resourceVector } from './limits.js';
+import { fenzo, FenzoPlacement } from './placement.js';
+import { PseudoView } from './pseudo-view.js';
+import { resolveOptions } from '../../src/options.js';
+import { fitnessOption, weightsOption } from './fitness.js';
 import { compareNames } from './names.js';
 import { fenzoRun } from './run-state.js';
 
@@ -65,6 +69,7 @@ export class FenzoAutoscaler implements Controller {
   private readonly run;
   private started = false;
   private readonly groupBy: string;
+  private readonly pseudoOptions: Options;
 
   constructor(private readonly ctx: ControllerContext, private readonly opts: Options) {
     const view = ctx.view;
@@ -88,6 +93,7 @@ export class FenzoAutoscaler implements Controller {
         };
       });
     this.groupBy = String(opts['groupBy']);
+    this.pseudoOptions = resolveOptions('controller "fenzo-autoscaler"', { fitness: opts['fitness'], fitnessWeights: opts['fitnessWeights'] }, [fenzo.options], { field: 'fitness' });
     for (const rule of this.rules) {
       if (!view.groups.includes(rule.addGroup)) throw inputError(RangeError, `Autoscaler rule ${show(rule.group)} adds machines to unknown group ${show(rule.addGroup)}; the cluster has ${view.groups.join(', ')}`, { field: `rules.${rule.group}` });
     }
@@ -172,8 +178,10 @@ export class FenzoAutoscaler implements Controller {
 
   /**
    * Naive: every new failed task counts one machine for every group (Fenzo's default mapping).
-   * Optimizing: the failed tasks that fit the group's machine shape are first-fit onto clones of
-   * it, at most maxSize − size of them; the shortfall is the clones used.
+   * Optimizing: a pseudo round of the fenzo placement (the autoscaler's `fitness`, the tasks' hard
+   * and soft constraints) places the failed tasks, in queue order, on clones of the group's
+   * largest machine — one clone per task that fits the shape, at most maxSize − size — and the
+   * shortfall is the clones that received a task.
    */
   private shortfall(rule: Rule, failed: readonly TaskView[], size: number): number {
     if (failed.length === 0) return 0;
@@ -183,19 +191,18 @@ export class FenzoAutoscaler implements Controller {
     for (let m = 0; m < view.size; m++) if (this.member(rule, m) && (shape < 0 || view.capacity(m, 0) > view.capacity(shape, 0))) shape = m;
     if (shape < 0) return failed.length;
     const dims = view.resources.names.length;
-    const cap = Float64Array.from({ length: dims }, (_, d) => view.capacity(shape, d));
-    const limit = Math.max(0, rule.maxSize - size);
-    const clones: Float64Array[] = [];
-    for (const task of failed) {
-      if (!task.demand.every((q, d) => q <= (cap[d] as number)) || !satisfies(view.attributes(shape), task.constraints)) continue;
-      let host = clones.find((free) => task.demand.every((q, d) => q <= (free[d] as number)));
-      if (host === undefined) {
-        if (clones.length >= limit) continue;
-        clones.push((host = cap.slice()));
-      }
-      for (let d = 0; d < dims; d++) host[d] = (host[d] as number) - (task.demand[d] as number);
+    const capacity = Float64Array.from({ length: dims }, (_, d) => view.capacity(shape, d));
+    const fitting = failed.filter((task) => task.demand.every((q, d) => q <= (capacity[d] as number)) && satisfies(view.attributes(shape), task.constraints));
+    const clones = Math.min(fitting.length, Math.max(0, rule.maxSize - size));
+    if (clones === 0) return 0;
+    const pseudo = new PseudoView(view.now, view.resources, capacity, view.attributes(shape), rule.addGroup, clones);
+    const placement = new FenzoPlacement(pseudo, this.pseudoOptions);
+    placement.round();
+    for (const task of fitting) {
+      const m = placement.place(task);
+      if (m >= 0) pseudo.allocate(task, m);
     }
-    return clones.length;
+    return pseudo.used();
   }
 
   /**
@@ -236,6 +243,8 @@ export const fenzoAutoscaler: ControllerFactory = {
     rules: { type: 'object', default: {}, description: 'Rule name (cluster-spec group, or groupBy value) → { minIdle (1), maxIdle (= minIdle), coolDown s (0), minSize (0), maxSize (∞), tooSmall { resource: quantity }, addGroup (the rule name) }.', check: checkRules },
     provisioningDelay: { type: 'number', default: 0, min: 0, description: 'Seconds from a scale-up until the new machine joins.' },
     shortfall: { type: 'string', default: 'naive', values: ['naive', 'optimizing', 'none'], description: 'How unplaced tasks turn into machines to add.' },
+    fitness: { ...fitnessOption, description: 'Fitness calculator of the optimizing evaluator\'s pseudo round (use the policy\'s).' },
+    fitnessWeights: weightsOption,
     groupBy: { type: 'string', default: '', description: 'Attribute whose value names a machine\'s rule (Fenzo\'s autoscale attribute); empty: the cluster-spec group.' },
     scaleDownBalancedBy: { type: 'string', default: '', description: 'Attribute to balance removals over (e.g. zone); empty for none.' },
   },

@@ -105,3 +105,24 @@ describe('Fenzo autoscaler scenarios', () => {
     expect(idle).toEqual(s.expected['remainingHostsPerZone']);
   });
 });
+
+describe('shortfall evaluators', () => {
+  // one busy 4-cpu machine; five 1-cpu tasks fail to place at t=0
+  const cluster = spec([group('pool', ['pool-0'], [4, 1000, 0, 10], {})]);
+  const tasks = (text: string) => [...longTasks('A1..A1', [4, 1, 0, 1], 0), ...longTasks('t1..t5', [1, 1, 0, 1], 0, text).map((t) => ({ ...t, job: 'j' }))];
+  const firstScaleUp = async (options: Record<string, unknown>, text = '') => {
+    const setup = resolveController('fenzo-autoscaler', { rules: { pool: { minIdle: 1, maxIdle: 1, coolDown: 60 } }, provisioningDelay: 30, ...options });
+    const { seen } = await events(cluster, tasks(text), 'default', setup, 2 * S);
+    return seen.find((e) => e.event.kind === 'scale-up')?.event.value;
+  };
+  it('naive: one machine per failed task', async () => {
+    expect(await firstScaleUp({ shortfall: 'naive' })).toBe(5);
+  });
+  it('optimizing: the five tasks pack onto two clones of the 4-cpu machine', async () => {
+    expect(await firstScaleUp({ shortfall: 'optimizing' })).toBe(2);
+  });
+  it('optimizing keeps the constraints: unique hosts need five clones, unless maxSize caps them', async () => {
+    expect(await firstScaleUp({ shortfall: 'optimizing' }, 'unique')).toBe(5);
+    expect(await firstScaleUp({ shortfall: 'optimizing', rules: { pool: { minIdle: 1, maxIdle: 1, coolDown: 60, maxSize: 4 } } }, 'unique')).toBe(3);
+  });
+});
