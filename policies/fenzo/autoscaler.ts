@@ -3,7 +3,7 @@
 // (naive: one machine per new failed task; optimizing: a pseudo round of the fenzo placement on
 // clones of the group's machine), remove idle machines (optionally balanced over an attribute). Cost per tick:
 // O(machines + pending tasks). Simplifies: rules are keyed by cluster-spec group instead of an
-// attribute value by default; removed machines go at once (no disabled period); no delayed-action timers.
+// attribute value by default; removed machines go at once (no disabled period).
 import { inputError, show } from '../../src/errors.js';
 import type { Micros } from '../../src/engine/time.js';
 import { satisfies } from '../../src/model/constraints.js';
@@ -39,6 +39,9 @@ interface Rule {
   readonly tooSmall: Float64Array;
   lastUp: Micros;
   lastDown: Micros;
+  /** When a still-pending delayed scale-up / scale-down was first asked for, or -1. */
+  upAskedAt: Micros;
+  downAskedAt: Micros;
 }
 
 function checkRules(value: OptionValue): string | undefined {
@@ -89,6 +92,8 @@ export class FenzoAutoscaler implements Controller {
           maxSize: (r['maxSize'] as number | undefined) ?? Infinity,
           tooSmall: resourceVector(view.resources, (r['tooSmall'] as Record<string, OptionValue> | undefined) ?? {}, `rules.${group}.tooSmall`).map((q) => (Number.isFinite(q) ? q : 0)),
           lastUp: 0,
+          upAskedAt: -1,
+          downAskedAt: -1,
           lastDown: 0,
         };
       });
@@ -147,7 +152,7 @@ export class FenzoAutoscaler implements Controller {
     let excess = shortfall > 0 ? 0 : idle.length - rule.maxIdle;
     if (excess > 0 && now > Math.max(rule.lastDown, rule.lastUp) + rule.coolDown) {
       if (size - excess < rule.minSize) excess = Math.max(0, size - rule.minSize);
-      if (excess === 0) return;
+      if (excess === 0 || !this.due(rule, 'down', now)) return;
       const chosen = this.pickForRemoval(idle, excess);
       for (const m of chosen) control.removeMachine(m);
       rule.lastDown = now;
@@ -158,12 +163,33 @@ export class FenzoAutoscaler implements Controller {
     if (shortfall > 0 || (excess <= 0 && cooled && idle.length < rule.minIdle)) {
       const base = cooled ? rule.maxIdle - idle.length : 0;
       const count = Math.min(Math.max(base, shortfall), rule.maxSize - size);
-      if (count <= 0) return;
+      if (count <= 0 || !this.due(rule, 'up', now)) return;
       const delay = Math.round((this.opts['provisioningDelay'] as number) * SECOND);
       for (let i = 0; i < count; i++) this.provisioning.add(control.addMachine(rule.addGroup, delay));
       rule.lastUp = now;
       this.ctx.log({ kind: 'scale-up', detail: rule.group, value: count });
     }
+  }
+
+  /**
+   * Fenzo's delayed actions (`withDelayAutoscaleUp/DownBySecs`): the first evaluation that calls
+   * for the action records the time; the action happens at the first later evaluation that still
+   * calls for it while that record is between 1× and 2× the delay old; an older record restarts.
+   */
+  private due(rule: Rule, kind: 'up' | 'down', now: Micros): boolean {
+    const delay = Math.round((this.opts[kind === 'up' ? 'delayUp' : 'delayDown'] as number) * SECOND);
+    if (delay === 0) return true;
+    const asked = kind === 'up' ? rule.upAskedAt : rule.downAskedAt;
+    let next = asked;
+    let fire = false;
+    if (asked < 0 || now - asked > 2 * delay) next = now;
+    else if (now - asked >= delay) {
+      next = -1;
+      fire = true;
+    }
+    if (kind === 'up') rule.upAskedAt = next;
+    else rule.downAskedAt = next;
+    return fire;
   }
 
   private member(rule: Rule, m: number): boolean {
@@ -246,6 +272,8 @@ export const fenzoAutoscaler: ControllerFactory = {
     fitness: { ...fitnessOption, description: 'Fitness calculator of the optimizing evaluator\'s pseudo round (use the policy\'s).' },
     fitnessWeights: weightsOption,
     groupBy: { type: 'string', default: '', description: 'Attribute whose value names a machine\'s rule (Fenzo\'s autoscale attribute); empty: the cluster-spec group.' },
+    delayUp: { type: 'number', default: 0, min: 0, description: 'Seconds a scale-up must keep being called for before it happens (Fenzo withDelayAutoscaleUpBySecs).' },
+    delayDown: { type: 'number', default: 0, min: 0, description: 'Seconds a scale-down must keep being called for before it happens (Fenzo withDelayAutoscaleDownBySecs).' },
     scaleDownBalancedBy: { type: 'string', default: '', description: 'Attribute to balance removals over (e.g. zone); empty for none.' },
   },
   interval: (opts) => Math.max(1, Math.round((opts['interval'] as number) * SECOND)),

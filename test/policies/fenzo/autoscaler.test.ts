@@ -126,3 +126,12 @@ describe('shortfall evaluators', () => {
     expect(await firstScaleUp({ shortfall: 'optimizing', rules: { pool: { minIdle: 1, maxIdle: 1, coolDown: 60, maxSize: 4 } } }, 'unique')).toBe(3);
   });
 });
+
+describe('delayed actions', () => {
+  it('S16 with delayDown 2: asked at 3 s, still called for at 5 s (between 1× and 2× the delay), removed then', async () => {
+    const s = loadScenario<Autoscaled>('S16');
+    const cluster = spec([group('4coreServers', expandIds('host0..host12'), [4, 40000, 0, 10], { MachineType: '4coreServers' })]);
+    const { seen } = await events(cluster, longTasks('t1..t4', [1, 1000, 0, 1], 0), s.policy.fitness, controller(s, '4coreServers', { delayDown: 2 }), 10 * S);
+    expect(seen.filter((e) => e.event.kind === 'scale-down').map((e) => [e.time / S, e.event.value])).toEqual([[5, 2]]);
+  });
+});
