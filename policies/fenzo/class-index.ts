@@ -3,6 +3,7 @@ import { lowerBound, SortedKeys } from '../../src/model/sorted-keys.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterView } from '../../src/policy.js';
 import { compareNames } from './names.js';
+import type { Calculator } from './fitness.js';
 import type { RuleState } from './rules.js';
 
 /** Packed keys are free × SPAN + rank (the host-name position), exact while free < 2^32. */
@@ -68,14 +69,14 @@ export class ClassIndex {
   }
 
   /** The exact mode's choice for an unconstrained task, or -1. */
-  best(task: TaskView, fitness: (m: number) => number, rules: RuleState): number {
+  best(task: TaskView, calc: Calculator, rules: RuleState): number {
     this.flush();
     let best = -1;
     let bestScore = -Infinity;
     for (const cls of this.classes) {
-      const m = this.scan(cls, task, fitness, rules);
+      const m = this.scan(cls, task, calc, rules);
       if (m < 0) continue;
-      const score = (50 + fitness(m) * 35) / 100;
+      const score = (50 + calc.fitness(task, m) * 35) / 100;
       if (score > bestScore || (score === bestScore && compareNames(this.view.machineId(m), this.view.machineId(best)) < 0)) {
         bestScore = score;
         best = m;
@@ -84,7 +85,7 @@ export class ClassIndex {
     return best;
   }
 
-  private scan(cls: CapacityClass, task: TaskView, fitness: (m: number) => number, rules: RuleState): number {
+  private scan(cls: CapacityClass, task: TaskView, calc: Calculator, rules: RuleState): number {
     const demand = task.demand;
     const keys = cls.keys;
     const chunks = keys.sortedChunks;
@@ -117,7 +118,7 @@ export class ClassIndex {
           if (q < (demand[k] as number)) room = false;
           if (q > (exact[k] as number)) exact[k] = q;
         }
-        if (room && view.isUp(m) && !rules.locked(m) && fitness(m) !== 0) return m;
+        if (room && view.isUp(m) && !rules.locked(m) && calc.fitness(task, m) !== 0) return m;
       }
       if (whole) keys.setBound(c, exact);
     }

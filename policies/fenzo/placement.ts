@@ -119,7 +119,7 @@ export class FenzoPlacement implements Placement {
     // no host has room and satisfies the simulation's constraints: every host would fail (O(D) for known misfits)
     if (this.view.firstFit(task) < 0) return -1;
     const rules = this.rulesOf(task);
-    const m = this.index !== null && rules.length === 0 && task.constraints.length === 0 ? this.indexed(task) : this.exact(task, rules);
+    const m = this.index !== null && rules.length === 0 && task.constraints.length === 0 ? this.index.best(task, this.calc, this.rules) : this.exact(task, rules);
     if (m < 0) return -1;
     this.rules.placed(task, m, rules);
     this.index?.touch(m);
@@ -161,11 +161,6 @@ export class FenzoPlacement implements Placement {
       if (score > this.goodEnough && stopAt === order.length) stopAt = Math.ceil(scored / BATCH) * BATCH;
     }
     return best;
-  }
-
-  /** The index's best machine per capacity class, then the best score across classes, ties to the smallest name. */
-  private indexed(task: TaskView): number {
-    return (this.index as ClassIndex).best(task, (m) => this.calc.fitness(task, m), this.rules);
   }
 
   private hosts(): Int32Array {
