@@ -2,7 +2,8 @@
 import { lowerBound, SortedKeys } from '../../src/model/sorted-keys.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterView } from '../../src/policy.js';
-import { compareNames } from './names.js';
+import { LazyIndex } from './lazy-index.js';
+import { compareNames, nameOrder } from './names.js';
 import type { Calculator } from './fitness.js';
 import type { RuleState } from './rules.js';
 
@@ -24,7 +25,7 @@ interface CapacityClass {
  * score across classes wins, ties to the smaller name: the exact mode's decision. A chunk whose
  * bound shows no room for the task in some dimension is skipped whole.
  */
-export class ClassIndex {
+export class ClassIndex extends LazyIndex {
   private classes: CapacityClass[] = [];
   private classOf = new Int32Array(0);
   private keyOf = new Float64Array(0);
@@ -34,30 +35,14 @@ export class ClassIndex {
   private readonly exact: Float64Array;
 
   constructor(private readonly view: ClusterView, private readonly dim: number, private readonly spread: boolean) {
+    super();
     this.dims = view.resources.names.length;
     this.exact = new Float64Array(this.dims);
     this.rebuild();
   }
 
-  /**
-   * Machine `m` changes (a placement about to be applied, a task stopped, the machine itself); it
-   * is re-keyed lazily, before the next search, once the change is visible in the view.
-   */
-  touch(m: number): void {
-    // earlier touches are visible by now: keep the list short when searches are rare
-    if (this.dirty.length >= 1024) this.flush();
-    this.dirty.push(m);
-  }
-
-  private readonly dirty: number[] = [];
-
-  private flush(): void {
-    for (const m of this.dirty) this.update(m);
-    this.dirty.length = 0;
-  }
-
   /** Re-keys machine `m`; a new machine or a changed capacity rebuilds the whole index. */
-  private update(m: number): void {
+  protected update(m: number): void {
     if (this.view.size !== this.classOf.length || this.view.capacity(m, this.dim) !== this.classes[this.classOf[m] as number]?.capacity) {
       this.rebuild();
       return;
@@ -68,7 +53,6 @@ export class ClassIndex {
     this.insert(m, cls);
   }
 
-  /** The exact mode's choice for an unconstrained task, or -1. */
   best(task: TaskView, calc: Calculator, rules: RuleState): number {
     this.flush();
     let best = -1;
@@ -135,10 +119,9 @@ export class ClassIndex {
   private rebuild(): void {
     const view = this.view;
     const n = view.size;
-    const slots = Array.from({ length: n }, (_, m) => m).sort((a, b) => compareNames(view.machineId(a), view.machineId(b)));
-    this.byRank = Int32Array.from(slots);
+    this.byRank = nameOrder(view);
     this.rank = new Int32Array(n);
-    slots.forEach((m, r) => (this.rank[m] = r));
+    this.byRank.forEach((m, r) => (this.rank[m] = r));
     this.classOf = new Int32Array(n);
     this.keyOf = new Float64Array(n).fill(-1);
     this.vectors = new Float64Array(n * this.dims);

@@ -1,8 +1,9 @@
 // Placement "fenzo": Fenzo's host evaluation — exclusive lock, hard constraints, resources, fitness
 // (0 vetoes), soft constraints, score = (50·soft + 35·fitness) / 100, best score wins, ties to the
 // smallest host name (code-unit order). Cost: O(machines) per task in the exact mode (every host
-// scored, as Fenzo does by default); the indexed mode serves single-resource packers and spreaders
-// on unconstrained tasks in O(classes · log machines) with the same decisions. Simplifies: no
+// scored, as Fenzo does by default); the indexed mode serves the default calculator and the
+// single-resource packers and spreaders on unconstrained tasks in O(classes · log machines) with
+// the same decisions. Simplifies: no
 // leases/offers (a machine offers all its free room), no resource sets (their 15% weight is 0, as
 // in Fenzo without them), no ports beyond a counted resource, evaluation is sequential.
 import { inputError, show } from '../../src/errors.js';
@@ -12,7 +13,9 @@ import type { ClusterView, OptionSpec, OptionValue, Options, PartFactory, Placem
 import { FITNESS_NAMES, fitnessOption, isSpreader, makeCalculator, weightsOption, type Calculator } from './fitness.js';
 import { ClassIndex } from './class-index.js';
 import { RuleState } from './rules.js';
-import { compareNames } from './names.js';
+import { nameOrder } from './names.js';
+import { NameIndex } from './name-index.js';
+import type { LazyIndex } from './lazy-index.js';
 
 /** Hosts are scored in batches of this many when an early exit is allowed (Fenzo's worker batch). */
 const BATCH = 10;
@@ -35,7 +38,7 @@ const options: Readonly<Record<string, OptionSpec>> = {
   mode: {
     type: 'string',
     default: 'exact',
-    description: '"exact" scores every host for every task; "indexed" finds the same host through free-ordered indexes where it can (single-resource packers and spreaders, tasks without constraints) and scores every host otherwise.',
+    description: '"exact" scores every host for every task; "indexed" finds the same host through indexes where it can (default, single-resource packers and spreaders; tasks without constraints) and scores every host otherwise.',
     values: ['exact', 'indexed'],
   },
   exclusiveLocksInRound: {
@@ -93,7 +96,7 @@ export class FenzoPlacement implements Placement {
   private readonly goodEnough: number;
   private readonly rules: RuleState;
   private readonly extra: Map<string, readonly PlacementRule[]>;
-  private readonly index: ClassIndex | null;
+  private readonly index: LazyIndex | null;
   /** Slots in host-name order, rebuilt when machines are added. */
   private hostOrder = new Int32Array(0);
 
@@ -108,7 +111,8 @@ export class FenzoPlacement implements Placement {
     this.rules = new RuleState(view, { exclusiveLocksInRound: opts['exclusiveLocksInRound'] === true, balancedSoft: opts['balancedSoft'] === 'average' ? 'average' : 'fenzo' });
     this.extra = experimentRules(opts['constraints'] as Record<string, OptionValue>);
     const single = this.calc.single;
-    this.index = opts['mode'] === 'indexed' && single !== undefined && this.goodEnough >= 1 && this.vetoZero ? new ClassIndex(view, single.dim, single.spread) : null;
+    const indexed = opts['mode'] === 'indexed' && this.goodEnough >= 1 && this.vetoZero;
+    this.index = !indexed ? null : single !== undefined ? new ClassIndex(view, single.dim, single.spread) : name === 'default' ? new NameIndex(view) : null;
   }
 
   round(): void {
@@ -166,9 +170,7 @@ export class FenzoPlacement implements Placement {
   private hosts(): Int32Array {
     const view = this.view;
     if (this.hostOrder.length !== view.size) {
-      const slots = Array.from({ length: view.size }, (_, m) => m);
-      slots.sort((a, b) => compareNames(view.machineId(a), view.machineId(b)));
-      this.hostOrder = Int32Array.from(slots);
+      this.hostOrder = nameOrder(view);
     }
     return this.hostOrder;
   }
@@ -185,6 +187,6 @@ export class FenzoPlacement implements Placement {
 export const fenzo: PartFactory<Placement> = {
   description: 'Fenzo: every host scored by fitness calculator and soft constraints after hard constraints and resources; best score wins, ties to the smallest host name.',
   options,
-  cost: 'O(machines) per task (exact); O(capacity classes · log machines) for single-resource packers/spreaders on unconstrained tasks (indexed)',
+  cost: 'O(machines) per task (exact); O(capacity classes · log machines) for default and single-resource packers/spreaders on unconstrained tasks (indexed)',
   create: ({ view }, opts) => new FenzoPlacement(view, opts),
 };

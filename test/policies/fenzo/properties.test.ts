@@ -116,20 +116,22 @@ describe('fenzo never violates a hard constraint', () => {
 
 describe('the indexed mode decides as the exact mode', () => {
   const names = ['a', 'b', 'c', 'host2', 'host10', 'host1'];
-  const calculators = ['cpuBinPacker', 'memoryBinPacker', 'networkBinPacker', 'cpuSpreader', 'memorySpreader', 'networkSpreader'];
+  const calculators = ['default', 'cpuBinPacker', 'memoryBinPacker', 'networkBinPacker', 'cpuSpreader', 'memorySpreader', 'networkSpreader'];
   const arb = fc.record({
     groups: fc.array(fc.record({ count: fc.integer({ min: 1, max: 4 }), capacity: fc.array(fc.constantFrom(0, 8, 16, 32), { minLength: 3, maxLength: 3 }), name: fc.constantFrom(...names) }), { minLength: 1, maxLength: 4 }),
     steps: fc.array(fc.record({ submit: fc.array(fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 3, maxLength: 3 }), { maxLength: 6 }), finish: fc.array(fc.nat(), { maxLength: 3 }) }), { minLength: 1, maxLength: 8 }),
   });
   for (const fitness of calculators) {
-    it(`${fitness}: same placements over generated rounds, finishes and host names`, () => {
+    it(`${fitness}: same placements over generated rounds, finishes, host names and exclusive locks`, () => {
       fc.assert(
         fc.property(arb, ({ groups, steps }) => {
           const spec = clusterSpec(['cpu', 'mem', 'network'], groups.map((g, i) => ({ ...g, name: `${g.name}${i}` })));
           const runs = ['exact', 'indexed'].map((mode) => new PolicyHarness(spec, resolvePolicy('fifo+fenzo', { fitness, mode })));
           const logs = runs.map((h) => {
+            let n = 0;
             for (const step of steps) {
-              for (const demand of step.submit) h.submit({ demand });
+              // every 7th task is exclusive: scored by the exact scan in both modes, its lock binds the index too
+              for (const demand of step.submit) h.submit({ demand, ...(++n % 7 === 0 ? parseTaskConstraints('exclusive') : {}) });
               h.round();
               const running = [...h.running];
               for (const k of step.finish) {
