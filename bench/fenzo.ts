@@ -7,5 +7,6 @@ export function fenzoScenarios(scale: number): Scenario[] {
     endToEnd('fenzo-exact-1k', 'fifo+fenzo', 200_000 / scale, 1_000 / scale, { fitness: 'cpuBinPacker', mode: 'exact' }),
     endToEnd('fenzo-indexed-1k', 'fifo+fenzo', 200_000 / scale, 1_000 / scale, { fitness: 'cpuBinPacker', mode: 'indexed' }),
     endToEnd('fenzo-indexed', 'fifo+fenzo', 1_000_000 / scale, 10_000 / scale, { fitness: 'cpuBinPacker', mode: 'indexed' }),
+    endToEnd('fenzo-indexed-default', 'fifo+fenzo', 1_000_000 / scale, 10_000 / scale, { mode: 'indexed' }),
   ];
 }

@@ -3,9 +3,9 @@
 // smallest host name (code-unit order). Cost: O(machines) per task in the exact mode (every host
 // scored, as Fenzo does by default); the indexed mode serves the default calculator and the
 // single-resource packers and spreaders on unconstrained tasks in O(classes · log machines) with
-// the same decisions. Simplifies: no
-// leases/offers (a machine offers all its free room), no resource sets (their 15% weight is 0, as
-// in Fenzo without them), no ports beyond a counted resource, evaluation is sequential.
+// the same decisions. Simplifies: no leases/offers (a machine offers all its free room), no
+// resource sets (their 15% weight is 0, as in Fenzo without them), no ports beyond a counted
+// resource, evaluation is sequential.
 import { inputError, show } from '../../src/errors.js';
 import { parseTaskConstraints, type PlacementRule } from '../../src/model/constraints.js';
 import type { TaskView } from '../../src/model/task.js';
