@@ -12,6 +12,7 @@ import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
 import { fenzoScenarios } from './fenzo.js';
 import { benchCluster, benchTrace } from './workload.js';
+import { drfScenarios } from './drf.js';
 
 /** What a scenario measured. */
 export interface Measurement {
@@ -42,6 +43,7 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('e2e-first-fit', 'fifo+first-fit', 1_000_000 / scale, machines),
     endToEnd('e2e-best-fit', 'fifo+best-fit', 1_000_000 / scale, machines),
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
+    ...drfScenarios(scale),
     ...fenzoScenarios(scale),
   ];
 }
@@ -87,17 +89,17 @@ function engineScenario(name: string, events: number, pending: number): Scenario
  * Arrow files and summary.json into a temporary directory (removed afterwards). The time covers
  * everything from trace generation to the committed directory; hashing the outputs is not timed.
  */
-export function endToEnd(name: string, policyName: string, tasks: number, machines: number, options: Readonly<Record<string, unknown>> = {}): Scenario {
+export function endToEnd(name: string, policyName: string, tasks: number, machines: number, tenants?: number, options: Readonly<Record<string, unknown>> = {}): Scenario {
   const described = Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   return {
     name,
-    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${described ? ` ${described}` : ''}`,
+    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${described ? ` ${described}` : ''}${tenants === undefined ? '' : `, ${tenants.toLocaleString('en-US')} tenants`}`,
     async run() {
       const cluster = benchCluster(machines);
       const root = mkdtempSync(join(tmpdir(), 'clustersim-bench-'));
       try {
         const started = process.hrtime.bigint();
-        const trace = syntheticTrace(benchTrace(tasks, cluster));
+        const trace = syntheticTrace({ ...benchTrace(tasks, cluster), ...(tenants === undefined ? {} : { tenants }) });
         const dir = new PendingDir(join(root, 'run'));
         const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace));
         const sim = new Simulation(

@@ -22,7 +22,7 @@ export function composedPolicy(
       const order = makeOrder(ctx);
       const placement = makePlacement(ctx);
       const view = ctx.view;
-      return {
+      const scheduler: Scheduler = {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),
         stopped(task) {
@@ -45,6 +45,7 @@ export function composedPolicy(
           });
         },
       };
+      return scheduler;
     },
   };
 }

@@ -4,6 +4,8 @@ import { resolveOptions } from '../src/options.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
+import { drfOrder } from './drf/order.js';
+import { mesos } from './drf/offers.js';
 import { fenzoAutoscaler } from './fenzo/autoscaler.js';
 import { fenzo } from './fenzo/placement.js';
 import { fenzoQueue, fenzoTiers } from './fenzo/queue.js';
@@ -14,7 +16,7 @@ import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
 
 /** Queue orders: who goes next. */
-export const queueOrders = { fifo, priority, 'fenzo-queue': fenzoQueue, 'fenzo-tiers': fenzoTiers } as const satisfies Record<string, PartFactory<QueueOrder>>;
+export const queueOrders = { fifo, priority, drf: drfOrder, 'fenzo-queue': fenzoQueue, 'fenzo-tiers': fenzoTiers } as const satisfies Record<string, PartFactory<QueueOrder>>;
 
 /** Placements: where a task goes. */
 export const placements = {
@@ -36,7 +38,7 @@ export interface CompositeFactory {
   create(name: string, options: Options): Policy;
 }
 
-export const composites: Readonly<Record<string, CompositeFactory>> = {};
+export const composites: Readonly<Record<string, CompositeFactory>> = { mesos };
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
 export const controllers: Readonly<Record<string, ControllerFactory>> = { 'fenzo-autoscaler': fenzoAutoscaler };

@@ -135,9 +135,9 @@ export interface Policy {
 export interface PartHooks {
   /** A scheduling round starts. */
   round?(): void;
-  /** A task the policy placed stopped running (as {@link Scheduler.stopped}). */
+  /** A task placed from this policy stopped running (orders that track allocations, e.g. DRF and tiers). */
   stopped?(task: TaskView): void;
-  /** As {@link Scheduler.machineChanged}. */
+  /** A machine joined, left, failed, recovered or changed (parts that index machines or remember misfits). */
   machineChanged?(machine: number): void;
 }
 

@@ -8,6 +8,7 @@ import { ArrowTableWriter } from './arrow-table.js';
 import type { EventRecord } from '../policy.js';
 import { eventColumns, machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
 import { SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
+import { TenantRecorder } from './tenants.js';
 
 /** Writes tasks.arrow and timeseries.arrow as the run goes, machines.arrow at the end. */
 export class RunRecorder implements RunObserver {
@@ -16,6 +17,7 @@ export class RunRecorder implements RunObserver {
   private readonly events: ArrowTableWriter;
   private readonly groupCol: number;
   private readonly summary = new SummaryBuilder();
+  private readonly tenants: TenantRecorder;
   private readonly dims: number;
   private readonly demandCol: number;
   private readonly allocatedCol: number;
@@ -27,12 +29,14 @@ export class RunRecorder implements RunObserver {
     this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
     this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups), 4096);
     this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
+    this.tenants = new TenantRecorder(dir, resources);
     this.demandCol = this.tasks.column(`demand_${resources.names[0]}`);
     this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
     this.groupCol = this.allocatedCol + 2 * this.dims;
   }
 
   event(event: EventRecord, sim: Simulation): void {
+    this.summary.event(event);
     const w = this.events;
     w.float(0, microsToSeconds(sim.now));
     w.string(1, event.kind);
@@ -55,6 +59,7 @@ export class RunRecorder implements RunObserver {
   taskEnded(task: Task, sim: Simulation): void {
     const times = taskTimes(task, this.times);
     this.summary.taskEnded(task, times);
+    this.tenants.taskEnded(task, times);
     const w = this.tasks;
     w.string(0, task.id);
     w.string(1, task.job);
@@ -93,6 +98,7 @@ export class RunRecorder implements RunObserver {
     }
     for (let g = 0; g < this.groups.length; g++) w.int(this.groupCol + g, c.upPerGroup[g] as number);
     w.endRow();
+    this.tenants.sample(time, sim.ledger);
   }
 
   /** Writes machines.arrow, closes every file and returns the summary. */
@@ -124,6 +130,7 @@ export class RunRecorder implements RunObserver {
       w.endRow();
     }
     w.close();
+    this.tenants.finish(ledger, sim.end);
     return this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
   }
 
@@ -132,6 +139,7 @@ export class RunRecorder implements RunObserver {
     this.tasks.abort();
     this.series.abort();
     this.events.abort();
+    this.tenants.abort();
   }
 }
 

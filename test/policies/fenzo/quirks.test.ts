@@ -143,3 +143,23 @@ describe('fenzo quirks', () => {
     }
   });
 });
+
+describe('fenzo in a simulation', () => {
+  // X (exclusive, 10 s) at 0 locks the only machine; Y at 1 s waits until X stops at 10 s. The
+  // placement learns of X stopping only if the composed policy passes stopped() on to it, whatever the queue.
+  for (const order of ['fifo', 'fenzo-queue', 'fenzo-tiers']) {
+    it(`${order}+fenzo: an exclusive task's lock ends when it stops`, async () => {
+      const { simulate, taskSpec } = await import('../../helpers/policy-fixtures.js');
+      const spec = fenzoCluster([host('a', 4)]);
+      const tasks = [
+        taskSpec({ id: 'X', demand: [1, 1, 0, 0], duration: 10_000_000, ...parseTaskConstraints('exclusive') }, 'X'),
+        taskSpec({ id: 'Y', demand: [1, 1, 0, 0], submit: 1_000_000, duration: 1_000_000 }, 'Y'),
+      ];
+      const { ended } = await simulate(spec, tasks, resolvePolicy(`${order}+fenzo`, { mode: 'indexed' }));
+      expect(ended.map((t) => [t.id, t.start])).toEqual([
+        ['X', 0],
+        ['Y', 10_000_000],
+      ]);
+    });
+  }
+});
