@@ -11,6 +11,7 @@ import { runGroups, Simulation } from '../src/experiment/simulation.js';
 import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
 import { traceScenarios } from './traces.js';
+import { fenzoScenarios } from './fenzo.js';
 import { benchCluster, benchTrace } from './workload.js';
 import { drfScenarios } from './drf.js';
 
@@ -45,6 +46,7 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
     ...drfScenarios(scale),
     ...traceScenarios(quick),
+    ...fenzoScenarios(scale),
   ];
 }
 
@@ -89,10 +91,11 @@ function engineScenario(name: string, events: number, pending: number): Scenario
  * Arrow files and summary.json into a temporary directory (removed afterwards). The time covers
  * everything from trace generation to the committed directory; hashing the outputs is not timed.
  */
-export function endToEnd(name: string, policyName: string, tasks: number, machines: number, tenants?: number): Scenario {
+export function endToEnd(name: string, policyName: string, tasks: number, machines: number, tenants?: number, options: Readonly<Record<string, unknown>> = {}): Scenario {
+  const described = Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   return {
     name,
-    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${tenants === undefined ? '' : `, ${tenants.toLocaleString('en-US')} tenants`}`,
+    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${described ? ` ${described}` : ''}${tenants === undefined ? '' : `, ${tenants.toLocaleString('en-US')} tenants`}`,
     async run() {
       const cluster = benchCluster(machines);
       const root = mkdtempSync(join(tmpdir(), 'clustersim-bench-'));
@@ -102,7 +105,7 @@ export function endToEnd(name: string, policyName: string, tasks: number, machin
         const dir = new PendingDir(join(root, 'run'));
         const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace));
         const sim = new Simulation(
-          { cluster, trace, policy: resolvePolicy(policyName), seed: 1, sampleInterval: secondsToMicros(10) },
+          { cluster, trace, policy: resolvePolicy(policyName, options), seed: 1, sampleInterval: secondsToMicros(10) },
           recorder,
         );
         // pending tasks, sampled whenever the simulation reads the next chunk of the trace

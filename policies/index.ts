@@ -6,6 +6,9 @@ import { bestFit } from './best-fit.js';
 import { composedPolicy } from './compose.js';
 import { drfOrder } from './drf/order.js';
 import { mesos } from './drf/offers.js';
+import { fenzoAutoscaler } from './fenzo/autoscaler.js';
+import { fenzo } from './fenzo/placement.js';
+import { fenzoQueue, fenzoTiers } from './fenzo/queue.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
 import { priority } from './priority.js';
@@ -13,7 +16,7 @@ import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
 
 /** Queue orders: who goes next. */
-export const queueOrders = { fifo, priority, drf: drfOrder } as const satisfies Record<string, PartFactory<QueueOrder>>;
+export const queueOrders = { fifo, priority, drf: drfOrder, 'fenzo-queue': fenzoQueue, 'fenzo-tiers': fenzoTiers } as const satisfies Record<string, PartFactory<QueueOrder>>;
 
 /** Placements: where a task goes. */
 export const placements = {
@@ -21,6 +24,7 @@ export const placements = {
   'best-fit': bestFit,
   'worst-fit': worstFit,
   random,
+  fenzo,
 } as const satisfies Record<string, PartFactory<Placement>>;
 
 export type QueueOrderName = keyof typeof queueOrders;
@@ -37,7 +41,7 @@ export interface CompositeFactory {
 export const composites: Readonly<Record<string, CompositeFactory>> = { mesos };
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
-export const controllers: Readonly<Record<string, ControllerFactory>> = {};
+export const controllers: Readonly<Record<string, ControllerFactory>> = { 'fenzo-autoscaler': fenzoAutoscaler };
 
 /** A controller resolved with its options, ready to be made for a run. */
 export interface ControllerSetup {

@@ -42,6 +42,12 @@ export class LiveClusterView implements ClusterView {
   machineId(m: number): string {
     return this.cluster.ids[m] as string;
   }
+  get groups(): readonly string[] {
+    return this.cluster.groupNames;
+  }
+  group(m: number): string {
+    return this.cluster.groupNames[this.cluster.groupOf[m] as number] as string;
+  }
   attributes(m: number): Attributes {
     return this.cluster.attributes[m] as Attributes;
   }
