@@ -369,6 +369,8 @@ export class Simulation implements ClusterControl {
    */
   private onlyTimersLeft(): boolean {
     if (this.liveQueued > 0 || this.arrivalAt !== Infinity || this.machineAt !== Infinity || !this.traceDone || !this.machinesDone) return false;
+    // a round or a tick owed to the current instant (a wake just fired, say) still runs
+    if (this.roundRequested || this.controllers.some((c) => c.due)) return false;
     return this.pending === 0 || this.engine.now - this.lastChangeAt >= this.longestPeriod;
   }
 
