@@ -1,6 +1,7 @@
 // Cluster spec files (YAML or JSON): resource dimensions, machine groups and single machines.
 import { ConfigDocument, type FieldReader } from '../document.js';
 import { inputError } from '../errors.js';
+import { readGroupPower, type GroupPower } from '../power/spec.js';
 import type { Attributes } from './constraints.js';
 import { MAX_QUANTITY, type ResourceSpace } from './resources.js';
 
@@ -14,8 +15,8 @@ export interface MachineGroup {
   /** A task of duration d runs d / speed here. */
   readonly speed: number;
   readonly attributes: Attributes;
-  /** The power model as written; interpreted by the power module. */
-  readonly power?: unknown;
+  /** The power model and settings read from the group's `power:` field; absent means no energy is reported. */
+  readonly power?: GroupPower;
 }
 
 export interface ClusterSpec {
@@ -81,7 +82,7 @@ export function readClusterSpec(r: FieldReader): ClusterSpec {
       attributes[key] = String(value);
     }
     const group: MachineGroup = { name, ids, capacity, speed, attributes: Object.freeze(attributes) };
-    groups.push(fields['power'] === undefined ? group : { ...group, power: fields['power'] });
+    groups.push(fields['power'] === undefined ? group : { ...group, power: readGroupPower(r, [...at, 'power'], resources) });
   });
   if (seenIds.size === 0) throw inputError(RangeError, 'The cluster has no machines: every group has count 0', r.doc.where(['groups']));
   return { file: r.doc.file, resources, groups };
