@@ -7,7 +7,7 @@ import { resolvePolicy } from '../policies/index.js';
 import { Engine } from '../src/engine/engine.js';
 import { secondsToMicros } from '../src/engine/time.js';
 import { PendingDir } from '../src/experiment/run-dir.js';
-import { Simulation } from '../src/experiment/simulation.js';
+import { runGroups, Simulation } from '../src/experiment/simulation.js';
 import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
 import { benchCluster, benchTrace } from './workload.js';
@@ -96,7 +96,7 @@ function endToEnd(name: string, policyName: string, tasks: number, machines: num
         const started = process.hrtime.bigint();
         const trace = syntheticTrace(benchTrace(tasks, cluster));
         const dir = new PendingDir(join(root, 'run'));
-        const recorder = new RunRecorder(dir.path, cluster.resources);
+        const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace));
         const sim = new Simulation(
           { cluster, trace, policy: resolvePolicy(policyName), seed: 1, sampleInterval: secondsToMicros(10) },
           recorder,

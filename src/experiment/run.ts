@@ -12,7 +12,7 @@ import type { Policy } from '../policy.js';
 import type { ControllerSetup } from '../../policies/index.js';
 import { openTrace, type TraceRef } from '../traces/index.js';
 import { PendingDir } from './run-dir.js';
-import { Simulation } from './simulation.js';
+import { runGroups, Simulation } from './simulation.js';
 
 /** Everything that defines one run. */
 export interface RunPlan {
@@ -40,11 +40,11 @@ export interface RunOutcome {
 
 /** Runs `plan` into `<outDir>` atomically; on any failure nothing is left behind. */
 export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?: (fraction: number | null) => void): Promise<RunOutcome> {
+  const trace = openTrace(plan.trace, plan.cluster, plan.seed);
   const dir = new PendingDir(outDir);
-  const recorder = new RunRecorder(dir.path, plan.cluster.resources);
+  const recorder = new RunRecorder(dir.path, plan.cluster.resources, runGroups(plan.cluster, trace));
   const started = process.hrtime.bigint();
   const startedAt = new Date().toISOString();
-  const trace = openTrace(plan.trace, plan.cluster, plan.seed);
   try {
     const sim = new Simulation(
       {

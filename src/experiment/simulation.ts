@@ -5,23 +5,27 @@ import { inputError, show } from '../errors.js';
 import { Cluster } from '../model/cluster.js';
 import type { ClusterSpec } from '../model/cluster-spec.js';
 import { satisfies } from '../model/constraints.js';
-import { makeTask, type Task, type TaskSpec, type TaskView } from '../model/task.js';
+import { makeTask, nextAttempt, type Task, type TaskSpec, type TaskView } from '../model/task.js';
 import { LiveClusterView } from '../model/view.js';
 import { UsageLedger } from '../metrics/usage.js';
 import type { ControllerSetup } from '../../policies/index.js';
-import type { Decisions, EventRecord, Policy, Scheduler } from '../policy.js';
+import type { ClusterControl, Controller, Decisions, EventRecord, Policy, Scheduler } from '../policy.js';
 import { randomStream } from '../random.js';
-import type { TraceSource } from '../traces/source.js';
+import type { MachineEvent, TraceSource } from '../traces/source.js';
 
 /** Event kinds of the simulation; their ranks order same-time events. */
-export const EventKind = { Finish: 0 } as const;
+export const EventKind = { MachineJoin: 0, Finish: 1, Wake: 2, RoundTick: 3, ControllerTick: 4 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 /**
- * Ranks of the engine's kinds (machine changes will rank before finishes). Trace arrivals are not
- * engine events (see Simulation.arrivalAt): they fire after every engine event of their instant,
- * and the scheduling round runs once the instant is fully applied.
+ * Ranks of the engine's kinds: machines joining before task finishes; wakes and ticks only mark
+ * work for the end of the instant. Trace machine events fire before the engine's events of their
+ * instant and trace arrivals after them (see Simulation.arrivalAt); the scheduling round, then
+ * controller ticks, run once the instant is fully applied.
  */
-const RANKS: readonly number[] = [1];
+const RANKS: readonly number[] = [0, 1, 2, 3, 4];
+
+/** The group machines added by a trace's machine events belong to. */
+export const TRACE_GROUP = 'trace';
 
 export interface RunInput {
   readonly cluster: ClusterSpec;
@@ -44,6 +48,8 @@ export interface RunObserver {
   taskEnded(task: Task, sim: Simulation): void;
   /** The cluster state at `time` (after every event of that instant). */
   sample(time: Micros, sim: Simulation): void;
+  /** Something for events.arrow happened at the current time (a machine change, a policy's log). */
+  event?(event: EventRecord, sim: Simulation): void;
   /** Called after every event, for checks in tests; keep it absent in real runs. */
   afterEvent?(sim: Simulation): void;
 }
@@ -53,7 +59,21 @@ export class PolicyError extends Error {
   override readonly name = 'PolicyError';
 }
 
-export class Simulation {
+/** The names of the machine groups a run reports on: the spec's, then `trace` if the trace adds machines. */
+export function runGroups(spec: ClusterSpec, trace: TraceSource): string[] {
+  const names = spec.groups.map((g) => g.name);
+  if (trace.machineEvents !== undefined && !names.includes(TRACE_GROUP)) names.push(TRACE_GROUP);
+  return names;
+}
+
+interface LiveController {
+  readonly name: string;
+  readonly interval: Micros;
+  readonly controller: Controller;
+  due: boolean;
+}
+
+export class Simulation implements ClusterControl {
   readonly engine = new Engine<EventKind>(RANKS);
   readonly cluster: Cluster;
   readonly ledger: UsageLedger;
@@ -65,6 +85,9 @@ export class Simulation {
   firstSubmit: Micros = -1;
   /** Time the run ended. */
   end: Micros = 0;
+  /** Per machine slot: when it (last) joined the run, and when it was removed for good (-1: never). */
+  readonly addedAt: number[] = [];
+  readonly removedAt: number[] = [];
   private admitted = 0;
   /**
    * Time of the next trace arrival, or Infinity. Arrivals come in time order one at a time, so
@@ -72,45 +95,84 @@ export class Simulation {
    * per task saved). They fire as if ranked after every engine event of the same instant.
    */
   private arrivalAt: Micros = Infinity;
+  /** Time of the next trace machine event, or Infinity; fires before engine events of its instant. */
+  private machineAt: Micros = Infinity;
   private arrivals = 0;
+  private handled = 0;
   private readonly live: (Task | undefined)[] = [];
+  /** Per live slot: a counter bumped whenever the slot's finish event becomes stale. */
+  private readonly generation: number[] = [];
+  /** Per live slot: the neighbours in its machine's list of running tasks, in placement order. */
+  private readonly nextOnMachine: number[] = [];
+  private readonly prevOnMachine: number[] = [];
+  private readonly firstOnMachine: number[] = [];
+  private readonly lastOnMachine: number[] = [];
   private readonly freeSlots: number[] = [];
   private buffer: readonly TaskSpec[] = [];
   private next = 0;
   private needRefill = false;
   private traceDone = false;
+  private machineBuffer: readonly MachineEvent[] = [];
+  private machineNext = 0;
+  private needMachineRefill = false;
+  private machinesDone = true;
   private roundRequested = false;
   private rounds = 0;
+  /** Engine events other than wakes and ticks still queued (stale finishes excluded). */
+  private liveQueued = 0;
+  /** State changes so far, and the time of the last: a run with only timers left ends when quiet. */
+  private changes = 0;
+  private lastChangeAt: Micros = 0;
+  private lastActivity: Micros = 0;
   private nextSample = Infinity;
+  private readonly controllers: LiveController[] = [];
+  private readonly longestPeriod: Micros;
+  private readonly maxAttempts: number;
+  private readonly dynamicMachines: boolean;
   private readonly handler = (event: EngineEvent<EventKind>): void => this.handle(event);
   private readonly decisions: Decisions = { place: (task, m) => this.place(task, m) };
 
   constructor(private readonly input: RunInput, private readonly observer: RunObserver) {
     this.cluster = new Cluster(input.cluster);
+    for (const name of runGroups(input.cluster, input.trace)) this.cluster.group(name);
     this.ledger = new UsageLedger(this.cluster, 0);
     this.view = new LiveClusterView(this.cluster, () => this.engine.now);
-    this.scheduler = input.policy.create({
+    for (let m = 0; m < this.cluster.size; m++) this.machineSlot(m);
+    this.maxAttempts = input.maxAttempts ?? 1;
+    const context = {
       view: this.view,
-      random: (name) => randomStream(input.seed, name),
-      wakeAt: (time) => this.wakeAt(time),
-      log: (event) => this.log(event),
-    });
+      random: (name: string) => randomStream(input.seed, name),
+      wakeAt: (time: Micros) => this.wakeAt(time),
+      log: (event: EventRecord) => this.log(event),
+    };
+    this.scheduler = input.policy.create(context);
+    for (const setup of input.controllers ?? []) {
+      const interval = setup.factory.interval(setup.options);
+      if (!(interval > 0) || !Number.isSafeInteger(interval)) throw new RangeError(`Controller ${setup.name} has a tick interval of ${interval} µs; it must be a positive whole number`);
+      this.controllers.push({ name: setup.name, interval, due: false, controller: setup.factory.create({ ...context, control: this }, setup.options) });
+    }
+    const intervals = [...this.controllers.map((c) => c.interval), this.scheduler.roundInterval ?? 0];
+    this.longestPeriod = Math.max(...intervals);
+    this.dynamicMachines = input.trace.machineEvents !== undefined || this.controllers.length > 0;
   }
 
   get now(): Micros {
     return this.engine.now;
   }
 
-  /** Events processed: task arrivals, task finishes and scheduling rounds. */
+  /** Events processed: arrivals, task finishes, machine changes, wakes, ticks and scheduling rounds. */
   get events(): number {
-    return this.engine.processed + this.arrivals + this.rounds;
+    return this.handled + this.arrivals + this.rounds;
   }
 
   /** Runs to the end of the trace and of all work (or to the horizon). */
   async run(onProgress?: (sim: Simulation) => void): Promise<void> {
     const chunks = this.input.trace.chunks()[Symbol.asyncIterator]();
+    const machineChunks = this.input.trace.machineEvents?.()[Symbol.asyncIterator]();
     const horizon = this.input.horizon ?? Infinity;
     this.needRefill = true;
+    this.machinesDone = machineChunks === undefined;
+    this.needMachineRefill = !this.machinesDone;
     for (;;) {
       if (this.needRefill) {
         this.needRefill = false;
@@ -124,19 +186,39 @@ export class Simulation {
         }
         onProgress?.(this);
       }
-      const queued = this.engine.peekTime() ?? Infinity;
-      const t = Math.min(queued, this.arrivalAt);
-      if (this.roundRequested && t !== this.engine.now) {
-        // every event of this instant has been applied: run the round before the clock moves on
-        this.roundRequested = false;
-        this.rounds++;
-        this.scheduler.schedule(this.decisions);
-        this.observer.afterEvent?.(this);
-        continue;
+      if (this.needMachineRefill && machineChunks !== undefined) {
+        this.needMachineRefill = false;
+        const result = await machineChunks.next();
+        if (result.done === true) {
+          this.machinesDone = true;
+        } else {
+          this.machineBuffer = result.value;
+          this.machineNext = 0;
+          this.scheduleNextMachineEvent();
+        }
       }
-      if (t === Infinity || t > horizon) break;
+      if (this.needRefill || this.needMachineRefill) continue;
+      const queued = this.engine.peekTime() ?? Infinity;
+      const t = Math.min(queued, this.arrivalAt, this.machineAt);
+      if (t !== this.engine.now) {
+        // every event of this instant has been applied: the round, then controller ticks
+        if (this.roundRequested) {
+          this.roundRequested = false;
+          this.rounds++;
+          this.scheduler.schedule(this.decisions);
+          this.observer.afterEvent?.(this);
+          continue;
+        }
+        if (this.tickControllers()) continue;
+      }
+      if (t === Infinity || t > horizon || this.onlyTimersLeft()) break;
       while (this.nextSample < t) this.takeSample();
-      if (this.arrivalAt < queued) {
+      if (this.machineAt === t) {
+        this.engine.advanceTo(t);
+        this.machineAt = Infinity;
+        this.handled++;
+        this.applyMachineEvent();
+      } else if (this.arrivalAt < queued) {
         // arrivals rank after finishes (and anything else the engine holds) at the same instant
         this.engine.advanceTo(this.arrivalAt);
         this.arrivalAt = Infinity;
@@ -145,17 +227,18 @@ export class Simulation {
       } else {
         this.engine.step(this.handler);
       }
+      this.lastActivity = this.engine.now;
       this.observer.afterEvent?.(this);
-      if (this.needRefill) continue;
     }
-    const leftover = this.engine.peekTime() !== undefined || this.arrivalAt !== Infinity || !this.traceDone;
-    this.end = leftover && horizon !== Infinity ? horizon : this.engine.now;
+    const leftover = this.liveQueued > 0 || this.arrivalAt !== Infinity || this.machineAt !== Infinity || !this.traceDone || !this.machinesDone;
+    this.end = leftover && horizon !== Infinity ? horizon : this.lastActivity;
     if (this.end > this.engine.now) this.engine.advanceTo(this.end);
     while (this.nextSample <= this.end) this.takeSample();
     this.ledger.finish(this.end);
     const remaining = this.live.filter((t): t is Task => t !== undefined).sort((a, b) => a.uid - b.uid);
     for (const task of remaining) this.observer.taskEnded(task, this);
     await chunks.return?.();
+    await machineChunks?.return?.();
   }
 
   /** True if `task` is live and waiting, i.e. a valid target for a placement. */
@@ -164,13 +247,125 @@ export class Simulation {
     return task.state === 'waiting' && slot >= 0 && this.live[slot] === task;
   }
 
+  // ClusterControl: what controllers may do.
+
+  addMachine(group: string, delay: Micros = 0): number {
+    const g = this.cluster.groupNames.indexOf(group);
+    if (g < 0 || g >= this.input.cluster.groups.length) throw new RangeError(`No machine group ${group} in the cluster spec (groups: ${this.input.cluster.groups.map((x) => x.name).join(', ')})`);
+    const spec = this.input.cluster.groups[g] as ClusterSpec['groups'][number];
+    let n = spec.ids.length;
+    while (this.cluster.slotOf(`${group}-${n}`) >= 0) n++;
+    const m = this.cluster.addMachine(`${group}-${n}`, g, { up: false });
+    this.machineSlot(m);
+    this.log({ kind: 'machine-add', machine: m, value: delay / 1e6 });
+    this.bringUp(m, delay);
+    return m;
+  }
+
+  removeMachine(machine: number): void {
+    if (this.removedAt[machine] !== -1) return;
+    this.takeDown(machine, 'machine-remove');
+    this.removedAt[machine] = this.now;
+  }
+
+  takeDown(machine: number, kind = 'machine-down'): void {
+    this.checkSlot(machine);
+    this.log({ kind, machine });
+    this.killAll(machine);
+    this.ledger.touch(machine, this.now);
+    this.cluster.setUp(machine, false);
+    this.changed();
+    this.scheduler.machineChanged?.(machine);
+  }
+
+  bringUp(machine: number, delay: Micros = 0): void {
+    this.checkSlot(machine);
+    if (this.removedAt[machine] !== -1) throw new RangeError(`Machine ${this.cluster.ids[machine]} was removed; add a new one instead`);
+    if (!(delay >= 0) || !Number.isSafeInteger(delay)) throw new RangeError(`A machine's join delay must be a whole number of µs ≥ 0, got ${delay}`);
+    this.liveQueued++;
+    this.engine.schedule(this.now + delay, EventKind.MachineJoin, machine);
+  }
+
+  setSpeed(machine: number, speed: number): void {
+    this.checkSlot(machine);
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`Speed of machine ${this.cluster.ids[machine]} must be a positive number, got ${speed}`);
+    const old = this.cluster.speed[machine] as number;
+    if (old === speed) return;
+    const now = this.now;
+    this.cluster.speed[machine] = speed;
+    for (let slot = this.firstOnMachine[machine] as number; slot >= 0; slot = this.nextOnMachine[slot] as number) {
+      const task = this.live[slot] as Task;
+      if (task.finishAt < 0) continue;
+      // the remaining work (µs at speed 1) is kept; only its pace changes
+      this.scheduleFinish(task, now + Math.round(((task.finishAt - now) * old) / speed));
+    }
+    this.log({ kind: 'machine-speed', machine, value: speed });
+    this.changed();
+    this.scheduler.machineChanged?.(machine);
+  }
+
+  visitPending(visit: (task: TaskView) => boolean): void {
+    const pending = this.live.filter((t): t is Task => t !== undefined && t.state === 'waiting').sort((a, b) => a.uid - b.uid);
+    for (const task of pending) if (!visit(task)) return;
+  }
+
+  visitRunning(machine: number, visit: (task: TaskView) => void): void {
+    for (let slot = this.firstOnMachine[machine] ?? -1; slot >= 0; slot = this.nextOnMachine[slot] as number) visit(this.live[slot] as Task);
+  }
+
   private handle(event: EngineEvent<EventKind>): void {
     switch (event.kind) {
       case EventKind.Finish:
+        if (this.generation[event.a] !== event.b) return; // its task was killed or rescheduled
+        this.handled++;
+        this.liveQueued--;
         return this.finish(event.a);
+      case EventKind.MachineJoin:
+        this.handled++;
+        this.liveQueued--;
+        return this.join(event.a);
+      case EventKind.Wake:
+        this.handled++;
+        this.liveQueued--;
+        this.roundRequested = true;
+        return;
+      case EventKind.RoundTick:
+        this.handled++;
+        if (this.pending > 0) this.roundRequested = true;
+        this.engine.schedule(event.time + (this.scheduler.roundInterval as number), EventKind.RoundTick, 0);
+        return;
+      case EventKind.ControllerTick: {
+        this.handled++;
+        const c = this.controllers[event.a] as LiveController;
+        c.due = true;
+        this.engine.schedule(event.time + c.interval, EventKind.ControllerTick, event.a);
+        return;
+      }
       default:
         return assertNever(event.kind);
     }
+  }
+
+  /** Runs the controllers whose tick is due now, in registration order; true if any ran. */
+  private tickControllers(): boolean {
+    let ran = false;
+    for (const c of this.controllers) {
+      if (!c.due) continue;
+      c.due = false;
+      ran = true;
+      c.controller.tick();
+    }
+    if (ran) this.observer.afterEvent?.(this);
+    return ran;
+  }
+
+  /**
+   * True when only periodic ticks remain queued and they can no longer matter: nothing waits, or
+   * nothing has changed for a whole period of the slowest timer.
+   */
+  private onlyTimersLeft(): boolean {
+    if (this.liveQueued > 0 || this.arrivalAt !== Infinity || this.machineAt !== Infinity || !this.traceDone || !this.machinesDone) return false;
+    return this.pending === 0 || this.engine.now - this.lastChangeAt >= this.longestPeriod;
   }
 
   private scheduleNextArrival(): void {
@@ -186,25 +381,51 @@ export class Simulation {
     this.arrivalAt = spec.submit;
   }
 
+  private scheduleNextMachineEvent(): void {
+    const event = this.machineBuffer[this.machineNext];
+    if (event === undefined) {
+      if (!this.machinesDone) this.needMachineRefill = true;
+      return;
+    }
+    if (event.time < this.engine.now || !Number.isSafeInteger(event.time)) {
+      throw inputError(RangeError, `Machine event for ${show(event.id)} at ${event.time / 1e6} s comes after time ${this.engine.now / 1e6} s: machine events must be in time order`, { file: this.input.trace.name });
+    }
+    this.machineAt = event.time;
+  }
+
   private arrive(): void {
     const spec = this.buffer[this.next++] as TaskSpec;
     const task = makeTask(spec, this.admitted++);
-    if (this.firstSubmit < 0) {
-      this.firstSubmit = spec.submit;
-      this.ledger.restart(spec.submit);
-      this.nextSample = spec.submit;
-    }
+    if (this.firstSubmit < 0) this.begin(spec.submit);
     if (!this.canEverRun(task)) {
       task.state = 'unschedulable';
       this.observer.taskEnded(task, this);
     } else {
       task.tenantIndex = this.ledger.tenant(task.tenant);
-      this.track(task);
-      this.pending++;
-      this.scheduler.submitted(task);
-      this.requestRound();
+      this.enqueue(task);
     }
     this.scheduleNextArrival();
+  }
+
+  /** The first submission: accounting, sampling and periodic ticks start here. */
+  private begin(time: Micros): void {
+    this.firstSubmit = time;
+    this.ledger.restart(time);
+    this.nextSample = time;
+    for (let m = 0; m < this.cluster.size; m++) if (this.addedAt[m] === 0) this.addedAt[m] = time;
+    if (this.scheduler.roundInterval !== undefined) {
+      if (!(this.scheduler.roundInterval > 0) || !Number.isSafeInteger(this.scheduler.roundInterval)) throw new RangeError(`Policy ${this.input.policy.name} has a round interval of ${this.scheduler.roundInterval} µs; it must be a positive whole number`);
+      this.engine.schedule(time, EventKind.RoundTick, 0);
+    }
+    this.controllers.forEach((_, i) => this.engine.schedule(time, EventKind.ControllerTick, i));
+  }
+
+  private enqueue(task: Task): void {
+    this.track(task);
+    this.pending++;
+    this.scheduler.submitted(task);
+    this.changed();
+    this.requestRound();
   }
 
   private place(view: TaskView, m: number): void {
@@ -230,39 +451,141 @@ export class Simulation {
     task.start = now;
     this.pending--;
     this.running++;
+    this.linkOnMachine(task.slot, m);
     this.scheduler.removed(task);
+    this.changed();
     if (task.duration !== null) {
-      const runTime = Math.round(task.duration / (this.cluster.speed[m] as number));
-      this.engine.schedule(now + runTime, EventKind.Finish, task.slot);
+      this.liveQueued++;
+      this.scheduleFinish(task, now + Math.round(task.duration / (this.cluster.speed[m] as number)));
     }
+  }
+
+  /** (Re)schedules the finish of a running task; an earlier finish event of it becomes stale. */
+  private scheduleFinish(task: Task, at: Micros): void {
+    const slot = task.slot;
+    const generation = (this.generation[slot] as number) + 1;
+    this.generation[slot] = generation;
+    task.finishAt = at;
+    this.engine.schedule(at, EventKind.Finish, slot, generation);
   }
 
   private finish(slot: number): void {
     const task = this.live[slot] as Task;
-    const m = task.machine;
-    const now = this.now;
-    this.ledger.touch(m, now);
-    this.cluster.release(m, task.demand);
-    this.ledger.tenantChange(task.tenantIndex, task.demand, -1, now);
-    task.state = 'finished';
-    task.end = now;
-    this.running--;
-    this.untrack(task, slot);
-    this.observer.taskEnded(task, this);
+    this.stop(task, 'finished');
     if (this.pending > 0) this.requestRound();
   }
 
+  /** Ends a running attempt as `state`: frees its machine and reports it. */
+  private stop(task: Task, state: 'finished' | 'killed'): void {
+    const m = task.machine;
+    const now = this.now;
+    const slot = task.slot;
+    this.ledger.touch(m, now);
+    this.cluster.release(m, task.demand);
+    this.ledger.tenantChange(task.tenantIndex, task.demand, -1, now);
+    task.state = state;
+    task.end = now;
+    this.running--;
+    this.unlinkOnMachine(slot, m);
+    this.untrack(task, slot);
+    this.changed();
+    this.scheduler.stopped?.(task);
+    this.observer.taskEnded(task, this);
+  }
+
+  /** Kills every task running on `m`, retrying each if it has attempts left. */
+  private killAll(m: number): void {
+    for (let slot = this.firstOnMachine[m] as number; slot >= 0; slot = this.firstOnMachine[m] as number) {
+      const task = this.live[slot] as Task;
+      if (task.finishAt >= 0) this.liveQueued--;
+      this.stop(task, 'killed');
+      if (task.attempt + 1 < this.maxAttempts) this.enqueue(nextAttempt(task, this.admitted++, this.now));
+    }
+  }
+
+  private join(m: number): void {
+    if (this.removedAt[m] !== -1 || this.cluster.up[m] === 1) return;
+    this.ledger.touch(m, this.now);
+    this.cluster.setUp(m, true);
+    if (this.firstSubmit >= 0 || this.addedAt[m] !== 0) this.addedAt[m] = this.now;
+    this.log({ kind: 'machine-up', machine: m });
+    this.changed();
+    this.scheduler.machineChanged?.(m);
+    // a machine joining is one of the triggers of an interval scheduler's round (Mesos: agent added)
+    if (this.pending > 0) this.roundRequested = true;
+  }
+
+  /** Applies the next machine event of the trace. */
+  private applyMachineEvent(): void {
+    const event = this.machineBuffer[this.machineNext++] as MachineEvent;
+    const known = this.cluster.slotOf(event.id);
+    const where = { file: this.input.trace.name };
+    if (event.kind === 'add' && known < 0) {
+      if (event.capacity === undefined) throw inputError(RangeError, `Machine ${show(event.id)} is added at ${event.time / 1e6} s without a capacity`, where);
+      const options = { capacity: event.capacity, up: false, ...(event.attributes !== undefined ? { attributes: event.attributes } : {}), ...(event.speed !== undefined ? { speed: event.speed } : {}) };
+      const m = this.cluster.addMachine(event.id, this.cluster.group(TRACE_GROUP), options);
+      this.machineSlot(m);
+      this.log({ kind: 'machine-add', machine: m, value: 0 });
+      this.join(m);
+    } else if (known >= 0 && event.kind === 'remove') {
+      this.removeMachine(known);
+    } else if (known >= 0) {
+      if (event.kind === 'add' && this.removedAt[known] !== -1) this.removedAt[known] = -1;
+      this.updateMachine(known, event);
+      if (event.kind === 'add') this.join(known);
+    }
+    this.scheduleNextMachineEvent();
+  }
+
+  /**
+   * Applies new capacity/attributes/speed to machine `m`. If the running tasks no longer fit, the
+   * most recently placed are killed until they do.
+   */
+  private updateMachine(m: number, event: MachineEvent): void {
+    if (event.capacity !== undefined) {
+      const capacity = event.capacity;
+      const dims = this.cluster.dims;
+      const over = (): boolean => {
+        for (let d = 0; d < dims; d++) {
+          const used = (this.cluster.capacity[m * dims + d] as number) - (this.cluster.free[m * dims + d] as number);
+          if (used > (capacity[d] as number)) return true;
+        }
+        return false;
+      };
+      while (over()) {
+        const task = this.live[this.lastOnMachine[m] as number] as Task;
+        if (task.finishAt >= 0) this.liveQueued--;
+        this.stop(task, 'killed');
+        if (task.attempt + 1 < this.maxAttempts) this.enqueue(nextAttempt(task, this.admitted++, this.now));
+      }
+      this.ledger.touch(m, this.now);
+      this.cluster.setCapacity(m, capacity);
+    }
+    if (event.attributes !== undefined) this.cluster.setAttributes(m, event.attributes);
+    if (event.speed !== undefined) this.setSpeed(m, event.speed);
+    this.log({ kind: 'machine-update', machine: m });
+    this.changed();
+    this.scheduler.machineChanged?.(m);
+  }
+
   private wakeAt(time: Micros): void {
-    throw new Error(`wakeAt(${time}) lands with the core extension`);
+    if (!(time >= this.now) || !Number.isSafeInteger(time)) throw new RangeError(`Policy ${this.input.policy.name} asked to wake at ${time} µs; it must be a whole number of µs ≥ now (${this.now})`);
+    this.liveQueued++;
+    this.engine.schedule(time, EventKind.Wake, 0);
   }
 
   private log(event: EventRecord): void {
-    throw new Error(`log(${event.kind}) lands with the core extension`);
+    this.observer.event?.(event, this);
   }
 
   /** Asks for a scheduling round once every event of the current instant has been applied. */
   private requestRound(): void {
-    this.roundRequested = true;
+    if (this.scheduler.roundInterval === undefined) this.roundRequested = true;
+  }
+
+  private changed(): void {
+    this.changes++;
+    this.lastChangeAt = this.now;
   }
 
   private takeSample(): void {
@@ -270,11 +593,15 @@ export class Simulation {
     this.nextSample += this.input.sampleInterval;
   }
 
-  /** A task can ever run if some machine group has the capacity and the attributes it needs. */
+  /**
+   * A task can ever run if some machine group has the capacity and the attributes it needs. When
+   * machines can come from the trace, any task may; with controllers, groups without machines yet count.
+   */
   private canEverRun(task: Task): boolean {
+    if (this.input.trace.machineEvents !== undefined) return true;
     const dims = this.cluster.dims;
     for (const g of this.input.cluster.groups) {
-      if (g.ids.length === 0) continue;
+      if (g.ids.length === 0 && !this.dynamicMachines) continue;
       let d = 0;
       while (d < dims && (task.demand[d] as number) <= (g.capacity[d] as number)) d++;
       if (d === dims && satisfies(g.attributes, task.constraints)) return true;
@@ -282,16 +609,51 @@ export class Simulation {
     return false;
   }
 
+  private checkSlot(m: number): void {
+    if (!Number.isInteger(m) || m < 0 || m >= this.cluster.size) throw new RangeError(`No machine slot ${m}`);
+  }
+
+  /** Bookkeeping for a new machine slot. */
+  private machineSlot(m: number): void {
+    this.ledger.ensure(this.cluster.size);
+    this.ledger.restartMachine(m, this.firstSubmit < 0 ? this.ledger.from : this.now);
+    this.addedAt[m] = this.firstSubmit < 0 ? 0 : this.now;
+    this.removedAt[m] = -1;
+    this.firstOnMachine[m] = -1;
+    this.lastOnMachine[m] = -1;
+  }
+
   private track(task: Task): void {
     const slot = this.freeSlots.pop() ?? this.live.length;
     this.live[slot] = task;
+    if (this.generation[slot] === undefined) this.generation[slot] = 0;
     task.slot = slot;
   }
 
   private untrack(task: Task, slot: number): void {
     this.live[slot] = undefined;
     task.slot = -1;
+    // any finish event still queued for this slot is stale from now on
+    this.generation[slot] = (this.generation[slot] as number) + 1;
     this.freeSlots.push(slot);
+  }
+
+  private linkOnMachine(slot: number, m: number): void {
+    const last = this.lastOnMachine[m] as number;
+    this.prevOnMachine[slot] = last;
+    this.nextOnMachine[slot] = -1;
+    if (last >= 0) this.nextOnMachine[last] = slot;
+    else this.firstOnMachine[m] = slot;
+    this.lastOnMachine[m] = slot;
+  }
+
+  private unlinkOnMachine(slot: number, m: number): void {
+    const prev = this.prevOnMachine[slot] as number;
+    const next = this.nextOnMachine[slot] as number;
+    if (prev >= 0) this.nextOnMachine[prev] = next;
+    else this.firstOnMachine[m] = next;
+    if (next >= 0) this.prevOnMachine[next] = prev;
+    else this.lastOnMachine[m] = prev;
   }
 }
 

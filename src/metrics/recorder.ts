@@ -5,25 +5,51 @@ import type { RunObserver, Simulation } from '../experiment/simulation.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { Task } from '../model/task.js';
 import { ArrowTableWriter } from './arrow-table.js';
-import { machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
+import type { EventRecord } from '../policy.js';
+import { eventColumns, machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
 import { SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
 
 /** Writes tasks.arrow and timeseries.arrow as the run goes, machines.arrow at the end. */
 export class RunRecorder implements RunObserver {
   private readonly tasks: ArrowTableWriter;
   private readonly series: ArrowTableWriter;
+  private readonly events: ArrowTableWriter;
+  private readonly groupCol: number;
   private readonly summary = new SummaryBuilder();
   private readonly dims: number;
   private readonly demandCol: number;
   private readonly allocatedCol: number;
   private readonly times: TaskTimes = { wait: null, run: null, slowdown: null, bounded: null };
 
-  constructor(private readonly dir: string, private readonly resources: ResourceSpace) {
+  /** @param groups the run's machine groups (see `runGroups`), one machine-count column each. */
+  constructor(private readonly dir: string, private readonly resources: ResourceSpace, private readonly groups: readonly string[]) {
     this.dims = resources.names.length;
     this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
-    this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources), 4096);
+    this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups), 4096);
+    this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
     this.demandCol = this.tasks.column(`demand_${resources.names[0]}`);
     this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
+    this.groupCol = this.allocatedCol + 2 * this.dims;
+  }
+
+  event(event: EventRecord, sim: Simulation): void {
+    const w = this.events;
+    w.float(0, microsToSeconds(sim.now));
+    w.string(1, event.kind);
+    const m = event.machine ?? -1;
+    if (m >= 0) w.string(2, sim.cluster.ids[m] as string);
+    else w.null(2);
+    if (event.task !== undefined) {
+      w.string(3, event.task.id);
+      w.int(4, event.task.attempt);
+    } else {
+      w.null(3);
+      w.null(4);
+    }
+    if (event.detail !== undefined) w.string(5, event.detail);
+    else w.null(5);
+    optional(w, 6, event.value === undefined || Number.isNaN(event.value) ? null : event.value);
+    w.endRow();
   }
 
   taskEnded(task: Task, sim: Simulation): void {
@@ -65,6 +91,7 @@ export class RunRecorder implements RunObserver {
       w.int(this.allocatedCol + d, allocated);
       optional(w, this.allocatedCol + this.dims + d, total > 0 ? allocated / total : null);
     }
+    for (let g = 0; g < this.groups.length; g++) w.int(this.groupCol + g, c.upPerGroup[g] as number);
     w.endRow();
   }
 
@@ -72,14 +99,15 @@ export class RunRecorder implements RunObserver {
   finish(sim: Simulation): Summary {
     this.tasks.close();
     this.series.close();
+    this.events.close();
     const c = sim.cluster;
     const ledger = sim.ledger;
     const w = new ArrowTableWriter(join(this.dir, 'machines.arrow'), machineColumns(this.resources));
     const capCol = 3;
-    const utilCol = capCol + this.dims + 3;
+    const utilCol = capCol + this.dims + 5;
     for (let m = 0; m < c.size; m++) {
       w.string(0, c.ids[m] as string);
-      w.string(1, (c.spec.groups[c.groupOf[m] as number] as { name: string }).name);
+      w.string(1, c.groupNames[c.groupOf[m] as number] as string);
       w.float(2, c.speed[m] as number);
       const up = ledger.upTime[m] as number;
       for (let d = 0; d < this.dims; d++) {
@@ -87,9 +115,12 @@ export class RunRecorder implements RunObserver {
         w.int(capCol + d, cap);
         optional(w, utilCol + d, cap > 0 && up > 0 ? (ledger.allocated[m * this.dims + d] as number) / (cap * up) : null);
       }
-      w.float(capCol + this.dims, microsToSeconds(up));
-      w.float(capCol + this.dims + 1, microsToSeconds(ledger.busy[m] as number));
-      w.int(capCol + this.dims + 2, ledger.started[m] as number);
+      const removed = sim.removedAt[m] as number;
+      w.float(capCol + this.dims, microsToSeconds(sim.addedAt[m] as number));
+      optional(w, capCol + this.dims + 1, removed >= 0 ? microsToSeconds(removed) : null);
+      w.float(capCol + this.dims + 2, microsToSeconds(up));
+      w.float(capCol + this.dims + 3, microsToSeconds(ledger.busy[m] as number));
+      w.int(capCol + this.dims + 4, ledger.started[m] as number);
       w.endRow();
     }
     w.close();
@@ -100,6 +131,7 @@ export class RunRecorder implements RunObserver {
   abort(): void {
     this.tasks.abort();
     this.series.abort();
+    this.events.abort();
   }
 }
 

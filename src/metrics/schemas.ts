@@ -24,8 +24,8 @@ export function taskColumns(resources: ResourceSpace): ColumnSpec[] {
   ];
 }
 
-/** timeseries.arrow: one row per sample instant. */
-export function timeseriesColumns(resources: ResourceSpace): ColumnSpec[] {
+/** timeseries.arrow: one row per sample instant; `groups` are the run's machine groups. */
+export function timeseriesColumns(resources: ResourceSpace, groups: readonly string[]): ColumnSpec[] {
   return [
     { name: 'time_s', type: 'float64' },
     { name: 'machines_up', type: 'int32' },
@@ -33,6 +33,20 @@ export function timeseriesColumns(resources: ResourceSpace): ColumnSpec[] {
     { name: 'pending', type: 'int32' },
     ...resources.names.map((r): ColumnSpec => ({ name: `allocated_${r}`, type: 'int64' })),
     ...resources.names.map((r): ColumnSpec => ({ name: `utilisation_${r}`, type: 'float64', nullable: true })),
+    ...groups.map((g): ColumnSpec => ({ name: `machines_up_${g}`, type: 'int32' })),
+  ];
+}
+
+/** events.arrow: one row per machine change or policy/controller action, in time order. */
+export function eventColumns(): ColumnSpec[] {
+  return [
+    { name: 'time_s', type: 'float64' },
+    { name: 'kind', type: 'utf8' },
+    { name: 'machine_id', type: 'utf8', nullable: true },
+    { name: 'task_id', type: 'utf8', nullable: true },
+    { name: 'attempt', type: 'int32', nullable: true },
+    { name: 'detail', type: 'utf8', nullable: true },
+    { name: 'value', type: 'float64', nullable: true },
   ];
 }
 
@@ -43,6 +57,8 @@ export function machineColumns(resources: ResourceSpace): ColumnSpec[] {
     { name: 'group', type: 'utf8' },
     { name: 'speed', type: 'float64' },
     ...resources.names.map((r): ColumnSpec => ({ name: `capacity_${r}`, type: 'int64' })),
+    { name: 'added_s', type: 'float64' },
+    { name: 'removed_s', type: 'float64', nullable: true },
     { name: 'up_s', type: 'float64' },
     { name: 'busy_s', type: 'float64' },
     { name: 'tasks_started', type: 'int64' },

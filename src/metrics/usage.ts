@@ -38,6 +38,11 @@ export class UsageLedger {
     this.last.fill(start);
   }
 
+  /** Starts accounting machine `m` at `time` (a machine that joined during the run). */
+  restartMachine(m: number, time: Micros): void {
+    this.last[m] = time;
+  }
+
   get from(): Micros {
     return this.start;
   }

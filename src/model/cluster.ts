@@ -15,6 +15,15 @@ export const MAX_SLOTS = SLOT_SPAN;
  */
 const ORDER_CHUNK = 32;
 
+/** Overrides for a machine that differs from its group (or whose group is not in the spec). */
+export interface MachineOptions {
+  readonly capacity?: Float64Array;
+  readonly attributes?: Attributes;
+  readonly speed?: number;
+  /** False: the machine starts down (provisioning), to be brought up later. */
+  readonly up?: boolean;
+}
+
 /** Machines ordered by free quantity in one dimension; ties by slot, ascending or descending. */
 export interface FreeOrder {
   readonly dim: number;
@@ -33,6 +42,10 @@ export class Cluster {
   readonly dims: number;
   readonly spec: ClusterSpec;
   readonly ids: string[] = [];
+  /** Group names: the spec's groups in file order, then groups made during the run (e.g. `trace`). */
+  readonly groupNames: string[];
+  /** Up machines per group. */
+  readonly upPerGroup: number[];
   readonly groupOf: number[] = [];
   readonly attributes: Attributes[] = [];
   capacity: Float64Array;
@@ -48,6 +61,7 @@ export class Cluster {
   /** Demands that currently fit nowhere, kept true as machines gain room. */
   readonly noFit: NoFitMemory;
   private readonly orders: FreeOrder[] = [];
+  private readonly slotById = new Map<string, number>();
   private slots = 0;
   private upCount = 0;
 
@@ -66,6 +80,8 @@ export class Cluster {
     this.allocated = new Float64Array(this.dims);
     this.tree = new MaxFreeTree(this.dims, n);
     this.noFit = new NoFitMemory(this.dims);
+    this.groupNames = spec.groups.map((g) => g.name);
+    this.upPerGroup = spec.groups.map(() => 0);
     spec.groups.forEach((group, g) => {
       for (const id of group.ids) this.addMachine(id, g);
     });
@@ -80,21 +96,71 @@ export class Cluster {
     return this.upCount;
   }
 
-  /** Adds a machine of group `g`, up and empty; returns its slot. */
-  addMachine(id: string, g: number): number {
+  /** The index of group `name`, made (with no machines) if the run has none of that name. */
+  group(name: string): number {
+    let g = this.groupNames.indexOf(name);
+    if (g < 0) {
+      g = this.groupNames.push(name) - 1;
+      this.upPerGroup.push(0);
+    }
+    return g;
+  }
+
+  /** The slot of machine `id`, or -1. */
+  slotOf(id: string): number {
+    return this.slotById.get(id) ?? -1;
+  }
+
+  /**
+   * Adds an empty machine to group `g` (a spec group's capacity, attributes and speed unless
+   * overridden; groups made during the run need all three); returns its slot.
+   */
+  addMachine(id: string, g: number, options: MachineOptions = {}): number {
     const group = this.spec.groups[g];
-    if (group === undefined) throw new RangeError(`No machine group ${g}`);
+    const capacity = options.capacity ?? group?.capacity;
+    const attributes = options.attributes ?? group?.attributes ?? {};
+    const speed = options.speed ?? group?.speed ?? 1;
+    if (capacity === undefined || g >= this.groupNames.length) throw new RangeError(`Machine ${id} needs a capacity: group ${this.groupNames[g] ?? g} is not in the cluster spec`);
+    if (this.slotById.has(id)) throw new RangeError(`Machine ${id} already exists`);
     const m = this.slots++;
     if (m >= MAX_SLOTS) throw new RangeError(`A cluster may hold at most ${MAX_SLOTS} machines`);
     this.ensureRoom(this.slots);
     this.ids.push(id);
+    this.slotById.set(id, m);
     this.groupOf.push(g);
-    this.attributes.push(group.attributes);
-    this.capacity.set(group.capacity, m * this.dims);
-    this.free.set(group.capacity, m * this.dims);
-    this.speed[m] = group.speed;
-    this.setUp(m, true);
+    this.attributes.push(attributes);
+    this.capacity.set(capacity, m * this.dims);
+    this.free.set(capacity, m * this.dims);
+    this.speed[m] = speed;
+    if (options.up !== false) this.setUp(m, true);
+    else this.tree.update(m, this.free, m * this.dims, false);
     return m;
+  }
+
+  /**
+   * Sets machine `m`'s capacity; its free room changes by the same amount per dimension. The caller
+   * makes sure the running tasks still fit (free stays ≥ 0).
+   */
+  setCapacity(m: number, capacity: Float64Array): void {
+    const base = m * this.dims;
+    const up = this.up[m] === 1;
+    this.unindex(m);
+    let grew = false;
+    for (let d = 0; d < this.dims; d++) {
+      const delta = (capacity[d] as number) - (this.capacity[base + d] as number);
+      if (delta > 0) grew = true;
+      this.capacity[base + d] = capacity[d] as number;
+      this.free[base + d] = (this.free[base + d] as number) + delta;
+      if (up) this.totalCapacity[d] = (this.totalCapacity[d] as number) + delta;
+    }
+    this.reindex(m);
+    if (up && grew) this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
+  }
+
+  /** Replaces machine `m`'s attributes (constraints of later placements see the new ones). */
+  setAttributes(m: number, attributes: Attributes): void {
+    this.attributes[m] = attributes;
+    if (this.up[m] === 1) this.noFit.machineGrew(this.free, m * this.dims, attributes);
   }
 
   /** Brings a machine up or down. A machine must be empty before it goes down. */
@@ -104,6 +170,8 @@ export class Cluster {
     this.unindex(m);
     this.up[m] = up ? 1 : 0;
     this.upCount += up ? 1 : -1;
+    const g = this.groupOf[m] as number;
+    this.upPerGroup[g] = (this.upPerGroup[g] as number) + (up ? 1 : -1);
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) this.totalCapacity[d] = (this.totalCapacity[d] as number) + (up ? 1 : -1) * (this.capacity[base + d] as number);
     this.reindex(m);

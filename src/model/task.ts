@@ -40,6 +40,8 @@ export interface Task extends TaskView {
   machine: number;
   start: Micros;
   end: Micros;
+  /** When the running attempt is due to finish (moves when its machine's speed changes), or -1. */
+  finishAt: Micros;
   /** The simulation's live-table slot while pending or running, else -1. */
   slot: number;
   /** The dense tenant number the usage ledger gave this task's tenant. */
@@ -64,7 +66,14 @@ export function makeTask(spec: TaskSpec, uid: number): Task {
     machine: -1,
     start: -1,
     end: -1,
+    finishAt: -1,
     slot: -1,
     tenantIndex: -1,
   };
+}
+
+/** The next attempt of `task`, submitted at `now` (after its machine went away). */
+export function nextAttempt(task: Task, uid: number, now: Micros): Task {
+  const next = makeTask(task, uid);
+  return Object.assign(next, { submit: now, attempt: task.attempt + 1, tenantIndex: task.tenantIndex });
 }

@@ -5,8 +5,9 @@ import type { TaskSpec } from '../model/task.js';
 
 /**
  * A change to the machine population recorded in a trace (Google `machine_events`, Alibaba
- * `server_event`). `add` of an unknown id creates a machine; `add` of a known, removed id brings
- * it back; `update` changes capacity and/or attributes in place.
+ * `server_event`). `add` of an unknown id creates a machine in group `trace`; `add` of a known id
+ * brings it back if removed and applies what it gives, like `update`, which changes capacity,
+ * attributes and/or speed in place. `remove` of an unknown id is ignored.
  */
 export interface MachineEvent {
   readonly time: Micros;
@@ -15,8 +16,6 @@ export interface MachineEvent {
   /** Capacity per resource dimension in base units (required for `add` of a new id). */
   readonly capacity?: Float64Array;
   readonly attributes?: Attributes;
-  /** Group the machine is reported under in the outputs (default `trace`). */
-  readonly group?: string;
   readonly speed?: number;
 }
 

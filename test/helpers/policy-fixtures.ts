@@ -7,9 +7,10 @@ import type { ClusterSpec } from '../../src/model/cluster-spec.js';
 import { satisfies, type Attributes, type Constraint } from '../../src/model/constraints.js';
 import { makeTask, type Task, type TaskKind, type TaskSpec, type TaskView } from '../../src/model/task.js';
 import { LiveClusterView } from '../../src/model/view.js';
-import type { Policy, Scheduler } from '../../src/policy.js';
+import type { ControllerSetup } from '../../policies/index.js';
+import type { EventRecord, Policy, Scheduler } from '../../src/policy.js';
 import { randomStream } from '../../src/random.js';
-import type { TraceSource } from '../../src/traces/source.js';
+import type { MachineEvent, TraceSource } from '../../src/traces/source.js';
 
 /** A machine group as tests write it; `count` defaults to 1, `speed` to 1. */
 export interface GroupInput {
@@ -73,13 +74,20 @@ export function taskSpec(input: TaskInput, fallbackId: string): TaskSpec {
 }
 
 /** A trace held in memory, yielded in chunks of `chunkSize` to exercise the simulation's refills. */
-export function memoryTrace(tasks: readonly TaskSpec[], chunkSize = 7): TraceSource {
+export function memoryTrace(tasks: readonly TaskSpec[], chunkSize = 7, machineEvents?: readonly MachineEvent[]): TraceSource {
   return {
     name: 'memory-trace.csv',
     progress: () => null,
     async *chunks() {
       for (let i = 0; i < tasks.length; i += chunkSize) yield tasks.slice(i, i + chunkSize);
     },
+    ...(machineEvents !== undefined
+      ? {
+          async *machineEvents() {
+            for (let i = 0; i < machineEvents.length; i += chunkSize) yield machineEvents.slice(i, i + chunkSize);
+          },
+        }
+      : {}),
   };
 }
 
@@ -252,6 +260,9 @@ export function instrument(inner: Policy): Instrumented {
     create(ctx) {
       const scheduler = inner.create(ctx);
       return {
+        ...(scheduler.roundInterval !== undefined ? { roundInterval: scheduler.roundInterval } : {}),
+        stopped: (task) => scheduler.stopped?.(task),
+        machineChanged: (m) => scheduler.machineChanged?.(m),
         submitted(task) {
           waiting.add(task);
           scheduler.submitted(task);
@@ -287,7 +298,16 @@ export async function simulate(
   spec: ClusterSpec,
   tasks: readonly TaskSpec[],
   policy: Policy,
-  options: { seed?: number; chunkSize?: number; horizon?: Micros; afterEvent?: (sim: Simulation, run: Instrumented) => void } = {},
+  options: {
+    seed?: number;
+    chunkSize?: number;
+    horizon?: Micros;
+    afterEvent?: (sim: Simulation, run: Instrumented) => void;
+    controllers?: readonly ControllerSetup[];
+    maxAttempts?: number;
+    machineEvents?: readonly MachineEvent[];
+    onEvent?: (event: EventRecord, sim: Simulation) => void;
+  } = {},
 ): Promise<SimulationResult> {
   const run = instrument(policy);
   const ended: Task[] = [];
@@ -298,9 +318,20 @@ export async function simulate(
     },
     sample: () => {},
     ...(after !== undefined ? { afterEvent: (sim: Simulation) => after(sim, run) } : {}),
+    ...(options.onEvent !== undefined ? { event: options.onEvent } : {}),
   };
+  const trace = memoryTrace(tasks, options.chunkSize, options.machineEvents);
   const sim = new Simulation(
-    { cluster: spec, trace: memoryTrace(tasks, options.chunkSize), policy: run.policy, seed: options.seed ?? 1, sampleInterval: 1_000_000, horizon: options.horizon },
+    {
+      cluster: spec,
+      trace,
+      policy: run.policy,
+      seed: options.seed ?? 1,
+      sampleInterval: 1_000_000,
+      horizon: options.horizon,
+      controllers: options.controllers ?? [],
+      maxAttempts: options.maxAttempts ?? 1,
+    },
     observer,
   );
   await sim.run();

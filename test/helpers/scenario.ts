@@ -1,7 +1,7 @@
 // Runs a small cluster + trace written from strings through runToDirectory and reads every output back.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolvePolicy } from '../../policies/index.js';
+import { resolvePolicy, type ControllerSetup } from '../../policies/index.js';
 import { runToDirectory } from '../../src/experiment/run.js';
 import type { Summary } from '../../src/metrics/summary.js';
 import { loadClusterSpec } from '../../src/model/cluster-spec.js';
@@ -20,6 +20,8 @@ export interface Scenario {
   readonly sampleInterval?: number;
   /** Seconds. */
   readonly horizon?: number;
+  readonly controllers?: readonly ControllerSetup[];
+  readonly maxAttempts?: number;
 }
 
 export interface ScenarioResult {
@@ -28,6 +30,7 @@ export interface ScenarioResult {
   readonly tasks: Row[];
   readonly machines: Row[];
   readonly timeseries: Row[];
+  readonly events: Row[];
   /** The tasks.arrow row of `id`; throws if there is none or several. */
   task(id: string): Row;
   /** The machines.arrow row of `id`. */
@@ -54,8 +57,8 @@ export async function runScenario(root: string, s: Scenario): Promise<ScenarioRe
       clusterFile,
       cluster: loadClusterSpec(clusterFile),
       trace: traceRef(traceFile),
-      controllers: [],
-      maxAttempts: 1,
+      controllers: s.controllers ?? [],
+      maxAttempts: s.maxAttempts ?? 1,
       policy: resolvePolicy(s.policy, s.options ?? {}),
       seed: s.seed ?? 1,
       sampleInterval: s.sampleInterval ?? 60,
@@ -71,6 +74,7 @@ export async function runScenario(root: string, s: Scenario): Promise<ScenarioRe
     tasks,
     machines,
     timeseries: readArrowRows(join(dir, 'timeseries.arrow')),
+    events: readArrowRows(join(dir, 'events.arrow')),
     task: (id) => only(tasks, 'task_id', id),
     machine: (id) => only(machines, 'machine_id', id),
   };
