@@ -3,9 +3,15 @@ import { inputError, show, type Where } from '../src/errors.js';
 import { resolveOptions } from '../src/options.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
+import { extrema } from './capping/extrema.js';
+import { progressiveExtrema } from './capping/progressive-extrema.js';
 import { composedPolicy } from './compose.js';
+import { elektronComposites } from './elektron/policies.js';
+import { elektronSwitching } from './elektron/switching.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
+import { minPowerIncrease } from './min-power-increase.js';
+import { powerDown } from './power-down.js';
 import { priority } from './priority.js';
 import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
@@ -19,6 +25,7 @@ export const placements = {
   'best-fit': bestFit,
   'worst-fit': worstFit,
   random,
+  'min-power-increase': minPowerIncrease,
 } as const satisfies Record<string, PartFactory<Placement>>;
 
 export type QueueOrderName = keyof typeof queueOrders;
@@ -32,10 +39,17 @@ export interface CompositeFactory {
   create(name: string, options: Options): Policy;
 }
 
-export const composites: Readonly<Record<string, CompositeFactory>> = {};
+export const composites: Readonly<Record<string, CompositeFactory>> = {
+  ...elektronComposites,
+  'elektron-switching': elektronSwitching,
+};
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
-export const controllers: Readonly<Record<string, ControllerFactory>> = {};
+export const controllers: Readonly<Record<string, ControllerFactory>> = {
+  extrema,
+  'progressive-extrema': progressiveExtrema,
+  'power-down': powerDown,
+};
 
 /** A controller resolved with its options, ready to be made for a run. */
 export interface ControllerSetup {

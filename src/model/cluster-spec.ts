@@ -23,6 +23,8 @@ export interface ClusterSpec {
   readonly file: string;
   readonly resources: ResourceSpace;
   readonly groups: readonly MachineGroup[];
+  /** Power usage effectiveness (≥ 1): facility energy = IT energy × pue; absent, no facility energy is reported. */
+  readonly pue?: number;
 }
 
 const GROUP_FIELDS = ['name', 'id', 'count', 'capacity', 'speed', 'attributes', 'power'];
@@ -34,7 +36,7 @@ export function loadClusterSpec(file: string): ClusterSpec {
 }
 
 export function readClusterSpec(r: FieldReader): ClusterSpec {
-  r.object([], ['resources', 'groups']);
+  r.object([], ['resources', 'groups', 'pue']);
   const resourceMap = r.object(['resources']);
   const names = Object.keys(resourceMap);
   if (names.length === 0) r.fail(RangeError, ['resources'], 'declare at least one resource dimension, e.g. cpu: { unit: millicore }');
@@ -82,8 +84,9 @@ export function readClusterSpec(r: FieldReader): ClusterSpec {
       attributes[key] = String(value);
     }
     const group: MachineGroup = { name, ids, capacity, speed, attributes: Object.freeze(attributes) };
-    groups.push(fields['power'] === undefined ? group : { ...group, power: readGroupPower(r, [...at, 'power'], resources) });
+    groups.push(fields['power'] === undefined ? group : { ...group, power: readGroupPower(r, [...at, 'power'], resources, speed) });
   });
   if (seenIds.size === 0) throw inputError(RangeError, 'The cluster has no machines: every group has count 0', r.doc.where(['groups']));
-  return { file: r.doc.file, resources, groups };
+  const spec = { file: r.doc.file, resources, groups };
+  return r.get(['pue']) === undefined ? spec : { ...spec, pue: r.number(['pue'], 1, 10) };
 }

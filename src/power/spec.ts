@@ -19,9 +19,26 @@ export interface GroupPower {
   /** Joules spent each time a down machine comes back up, and each time an up machine goes down. */
   readonly wakeUpJ: number;
   readonly powerDownJ: number;
+  /** Dynamic power at relative speed r is r^e times the full-speed dynamic power (textbook DVFS: e = 3). */
+  readonly dvfsExponent: number;
+  /** The group's nominal speed: r = a machine's speed ÷ this. */
+  readonly speed: number;
 }
 
-const FIELDS = ['model', 'server', 'idle_w', 'static_pct', 'max_w', 'table_w', 'utilisation', 'zero_at_idle', 'off_w', 'wake_up_j', 'power_down_j'];
+/**
+ * Watts a machine of the group draws: down → `offW`; up at utilisation u and speed s →
+ * `idle + (P(u) − idle) × (s ÷ nominal)^e`, P the model (so a slowed machine saves dynamic power only).
+ */
+export function drawW(gp: GroupPower, up: boolean, u: number, speed: number): number {
+  if (!up) return gp.offW;
+  const model = gp.model;
+  const p = model.power(u);
+  const r = speed / gp.speed;
+  if (r === 1 || p <= model.idleW) return p;
+  return model.idleW + (p - model.idleW) * Math.pow(r, gp.dvfsExponent);
+}
+
+const FIELDS = ['model', 'server', 'idle_w', 'static_pct', 'max_w', 'table_w', 'utilisation', 'zero_at_idle', 'off_w', 'wake_up_j', 'power_down_j', 'dvfs_exponent'];
 const CURVES: readonly string[] = ['linear', 'square', 'cubic', 'sqrt'];
 const MAX_WATTS = 1e7;
 
@@ -29,12 +46,12 @@ const MAX_WATTS = 1e7;
  * Reads `power:` at `path`: a catalogue server name, or a mapping with `model` (a curve with
  * `max_w` and `idle_w` or `static_pct`, or `spec` with `table_w`) or `server`, plus optional
  * `utilisation` (a resource name or `dominant`; default `cpu` if declared, else the first
- * dimension), `zero_at_idle`, `off_w`, `wake_up_j`, `power_down_j`.
+ * dimension), `zero_at_idle`, `off_w`, `wake_up_j`, `power_down_j`, `dvfs_exponent` (default 3).
  */
-export function readGroupPower(r: FieldReader, path: Path, resources: ResourceSpace): GroupPower {
+export function readGroupPower(r: FieldReader, path: Path, resources: ResourceSpace, speed: number): GroupPower {
   const raw = r.get(path);
   const defaultDim = Math.max(0, resources.names.indexOf('cpu'));
-  if (typeof raw === 'string') return { model: catalogueModel(r, path, raw, false), source: raw, utilisation: defaultDim, offW: 0, wakeUpJ: 0, powerDownJ: 0 };
+  if (typeof raw === 'string') return { model: catalogueModel(r, path, raw, false), source: raw, utilisation: defaultDim, offW: 0, wakeUpJ: 0, powerDownJ: 0, dvfsExponent: 3, speed };
   const fields = r.object(path, FIELDS);
   const zeroAtIdle = fields['zero_at_idle'] === undefined ? false : boolean(r, [...path, 'zero_at_idle']);
   const server = r.optionalString([...path, 'server']);
@@ -65,6 +82,8 @@ export function readGroupPower(r: FieldReader, path: Path, resources: ResourceSp
     offW: optionalWatts(r, [...path, 'off_w']),
     wakeUpJ: optionalWatts(r, [...path, 'wake_up_j']),
     powerDownJ: optionalWatts(r, [...path, 'power_down_j']),
+    dvfsExponent: r.get([...path, 'dvfs_exponent']) === undefined ? 3 : r.number([...path, 'dvfs_exponent'], 0, 10, true),
+    speed,
   };
 }
 

@@ -1,0 +1,52 @@
+// The four Elektron policies as composites: one offer packer each over the shared Elektron queue.
+import type { CompositeFactory } from '../index.js';
+import type { Policy } from '../../src/policy.js';
+import { binPackingPacker } from './bin-packing.js';
+import { firstFitPacker } from './first-fit.js';
+import { maxGreedyMinsPacker } from './max-greedy-mins.js';
+import { maxMinPacker } from './max-min.js';
+import type { OfferPacker } from './offers.js';
+import { ELEKTRON_OPTIONS } from './options.js';
+import { ElektronQueue, elektronScheduler } from './scheduler.js';
+
+/** Elektron's policy names (as its -schedPolicy flag spells them) and their packers. */
+export const ELEKTRON_PACKERS: Readonly<Record<string, { readonly packer: OfferPacker; readonly sorted: boolean }>> = {
+  'first-fit': { packer: firstFitPacker, sorted: false },
+  'bin-packing': { packer: binPackingPacker, sorted: true },
+  'max-min': { packer: maxMinPacker, sorted: true },
+  'max-greedymins': { packer: maxGreedyMinsPacker, sorted: true },
+};
+
+const DESCRIPTIONS: Readonly<Record<string, string>> = {
+  'first-fit': 'Elektron first-fit: each machine (an offer, in slot order) takes the first queued task that fits; one task per machine per round',
+  'bin-packing': 'Elektron bin-packing: queue sorted by task watts; each machine takes light tasks first, every instance of an entry while it fits',
+  'max-min': 'Elektron max-min: queue sorted by task watts; each machine takes the heaviest, then the lightest, alternately, while they fit',
+  'max-greedymins': 'Elektron max-greedymins: queue sorted by task watts; each machine takes one heaviest task, then packs light ones',
+};
+
+function elektronComposite(kind: string): CompositeFactory {
+  const { packer, sorted } = ELEKTRON_PACKERS[kind] as { packer: OfferPacker; sorted: boolean };
+  return {
+    description: DESCRIPTIONS[kind] as string,
+    options: ELEKTRON_OPTIONS,
+    cost: 'per round: sort O(E log E) over pending entries, then per machine with room for the smallest demand O(D log N) to find it plus one pass over the queue',
+    create(name, options): Policy {
+      return {
+        name,
+        options,
+        create(ctx) {
+          const queue = new ElektronQueue(ctx, name, options);
+          const plan = { packer, sorted, limit: Infinity, sortPrefix: Infinity };
+          return elektronScheduler(queue, (out) => void queue.round(out, plan));
+        },
+      };
+    },
+  };
+}
+
+export const elektronComposites: Readonly<Record<string, CompositeFactory>> = {
+  'elektron-first-fit': elektronComposite('first-fit'),
+  'elektron-bin-packing': elektronComposite('bin-packing'),
+  'elektron-max-min': elektronComposite('max-min'),
+  'elektron-max-greedymins': elektronComposite('max-greedymins'),
+};

@@ -1,0 +1,205 @@
+// Elektron's policies on the simulator: every up machine is an offer, filled in slot order by a packer.
+import { inputError, show } from '../../src/errors.js';
+import type { TaskView } from '../../src/model/task.js';
+import type { ClusterView, Decisions, Options, PolicyContext, Scheduler } from '../../src/policy.js';
+import { TaskPowerProfiles, type TaskWatts } from '../../src/power/profile.js';
+import { byWatts, type Entry, type Offer, type OfferPacker } from './offers.js';
+
+/** A queue entry: consecutive submissions of one job with one power profile (Elektron's `inst`). */
+export interface TaskEntry extends Entry<TaskView> {
+  readonly job: string;
+  readonly profile: TaskWatts;
+}
+
+/** What a round asks of the packer: how many it may place and how much of the queue to sort. */
+export interface RoundPlan {
+  readonly packer: OfferPacker;
+  readonly sorted: boolean;
+  /** Placements allowed this round (switching's window), Infinity otherwise. */
+  readonly limit: number;
+  /** Sort only this many leading entries (switching), or all of them (Infinity). */
+  readonly sortPrefix: number;
+}
+
+/**
+ * The queue, offers and watts bookkeeping shared by every Elektron policy. Entries keep queue
+ * order (admission order); a round copies them, sorts the copy by (watts, queue position) when
+ * the packer sorts, and offers each up machine with room for the smallest pending demand, in
+ * slot order (Mesos' offer order is arbitrary; slot order is a stable stand-in).
+ */
+export class ElektronQueue {
+  entries: TaskEntry[] = [];
+  readonly faithful: boolean;
+  /** The skip quirk of bin-packing and max-greedymins (faithful variant with skip_after_exhausted). */
+  private readonly skip: boolean;
+  /** Tasks the running instance placed, per machine: watts in use. */
+  private usedW = new Float64Array(0);
+  private budgetW = new Float64Array(0);
+  private readonly machineOf = new Map<number, number>();
+  private readonly profiles: TaskPowerProfiles;
+  private readonly waar: boolean;
+  private readonly classMap: boolean;
+  private readonly missingZero: boolean;
+  private readonly classAttribute: string;
+  private readonly wattsAttribute: string;
+  private placing = false;
+  private order = 0;
+  private readonly minDemand: Float64Array;
+  private readonly minTask: TaskView;
+  /** Σ demand of tasks this policy placed that still run, per dimension (switching's unused resources). */
+  readonly allocated: Float64Array;
+
+  constructor(private readonly ctx: PolicyContext, private readonly name: string, options: Options) {
+    this.faithful = options['variant'] === 'faithful';
+    this.skip = this.faithful && (options['skip_after_exhausted'] as boolean);
+    this.profiles = new TaskPowerProfiles(options['task_watts'] as Options, options['default_watts'] as number);
+    this.waar = options['watts_as_resource'] as boolean;
+    this.classMap = options['class_map_watts'] as boolean;
+    this.missingZero = this.faithful && (options['missing_class_zero'] as boolean);
+    this.classAttribute = options['class_attribute'] as string;
+    this.wattsAttribute = options['watts_attribute'] as string;
+    const dims = ctx.view.resources.names.length;
+    this.minDemand = new Float64Array(dims);
+    this.allocated = new Float64Array(dims);
+    this.minTask = { demand: this.minDemand, constraints: [] } as unknown as TaskView;
+    this.checkClasses(ctx.view);
+  }
+
+  submitted(task: TaskView): void {
+    const profile = this.profiles.of(task);
+    const last = this.entries[this.entries.length - 1];
+    if (last !== undefined && last.job === task.job && last.profile === profile && last.head < last.tasks.length) {
+      last.tasks.push(task);
+      return;
+    }
+    this.entries.push({ job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0 });
+  }
+
+  removed(task: TaskView): void {
+    if (this.placing) return;
+    for (const entry of this.entries) {
+      const i = entry.tasks.indexOf(task, entry.head);
+      if (i < 0) continue;
+      entry.tasks.splice(i, 1);
+      return;
+    }
+  }
+
+  stopped(task: TaskView): void {
+    for (let d = 0; d < this.allocated.length; d++) this.allocated[d] = (this.allocated[d] as number) - (task.demand[d] as number);
+    if (!this.waar) return;
+    const m = this.machineOf.get(task.uid);
+    if (m === undefined) return;
+    this.machineOf.delete(task.uid);
+    this.usedW[m] = (this.usedW[m] as number) - this.wattsOn(this.profiles.of(task), m);
+  }
+
+  machineChanged(m: number): void {
+    if (m < this.budgetW.length) this.budgetW[m] = NaN;
+  }
+
+  /** Drops exhausted entries; returns the live ones in queue order. */
+  compact(): TaskEntry[] {
+    if (this.entries.some((e) => e.head >= e.tasks.length)) this.entries = this.entries.filter((e) => e.head < e.tasks.length);
+    return this.entries;
+  }
+
+  /** One offer cycle: offers machines in slot order to `plan.packer`; returns how many tasks it placed. */
+  round(out: Decisions, plan: RoundPlan): number {
+    const live = this.compact();
+    if (live.length === 0 || plan.limit <= 0) return 0;
+    const queue = live.slice();
+    if (plan.sorted) {
+      const n = Math.min(plan.sortPrefix, queue.length);
+      if (n === queue.length) queue.sort(byWatts);
+      else if (n > 1) queue.splice(0, n, ...queue.slice(0, n).sort(byWatts));
+    }
+    this.minDemand.fill(Infinity);
+    for (const e of queue) {
+      const demand = (e.tasks[e.head] as TaskView).demand;
+      for (let d = 0; d < demand.length; d++) if ((demand[d] as number) < (this.minDemand[d] as number)) this.minDemand[d] = demand[d] as number;
+    }
+    const view = this.ctx.view;
+    this.grow(view.size);
+    let placed = 0;
+    let m = view.firstFit(this.minTask, 0);
+    const offer: Offer<TaskView> & { m: number } = {
+      m: -1,
+      fits: (task) => view.fits(task, offer.m) && (!this.waar || (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)),
+      take: (task) => this.take(out, task, offer.m),
+    };
+    while (m >= 0 && queue.length > 0 && placed < plan.limit) {
+      offer.m = m;
+      placed += plan.packer(queue, offer, { faithful: this.skip, limit: plan.limit - placed });
+      m = view.firstFit(this.minTask, m + 1);
+    }
+    return placed;
+  }
+
+  private take(out: Decisions, task: TaskView, m: number): void {
+    for (let d = 0; d < this.allocated.length; d++) this.allocated[d] = (this.allocated[d] as number) + (task.demand[d] as number);
+    if (this.waar) {
+      this.usedW[m] = (this.usedW[m] as number) + this.wattsOn(this.profiles.of(task), m);
+      this.machineOf.set(task.uid, m);
+    }
+    this.placing = true;
+    out.place(task, m);
+    this.placing = false;
+  }
+
+  /** Elektron's WattsToConsider: the class-mapped watts when mapping is on and the task has a map. */
+  private wattsOn(profile: TaskWatts, m: number): number {
+    if (!this.classMap || profile.classWatts === null) return profile.watts;
+    const cls = this.ctx.view.attributes(m)[this.classAttribute] ?? '';
+    const w = profile.classWatts[cls];
+    if (w !== undefined) return w;
+    if (this.missingZero) return 0;
+    throw inputError(RangeError, `Policy ${show(this.name)}: machine ${this.ctx.view.machineId(m)} has power class ${show(cls)}, which a task_watts entry with class_watts lacks (set missing_class_zero for Elektron's 0 W)`, { field: 'task_watts' });
+  }
+
+  private budget(m: number): number {
+    let b = this.budgetW[m] as number;
+    if (Number.isNaN(b)) {
+      const attr = this.ctx.view.attributes(m)[this.wattsAttribute];
+      const parsed = attr === undefined ? NaN : Number(attr);
+      b = Number.isFinite(parsed) ? parsed : (this.ctx.view.power(m)?.model.peakW ?? Infinity);
+      this.budgetW[m] = b;
+    }
+    return b;
+  }
+
+  private grow(size: number): void {
+    if (size <= this.usedW.length) return;
+    const used = new Float64Array(size);
+    used.set(this.usedW);
+    this.usedW = used;
+    const budget = new Float64Array(size).fill(NaN);
+    budget.set(this.budgetW);
+    this.budgetW = budget;
+  }
+
+  /** A profile naming a power class no machine has is an input error. */
+  private checkClasses(view: ClusterView): void {
+    const known = new Set<string>();
+    for (let m = 0; m < view.size; m++) {
+      const cls = view.attributes(m)[this.classAttribute];
+      if (cls !== undefined) known.add(cls);
+    }
+    for (const cls of this.profiles.classes()) {
+      if (!known.has(cls)) {
+        throw inputError(RangeError, `Option "task_watts" of policy ${show(this.name)} names power class ${show(cls)}, which no machine has (attribute ${show(this.classAttribute)}: ${[...known].sort().join(', ') || 'none'})`, { field: 'task_watts' });
+      }
+    }
+  }
+}
+
+/** A Scheduler around an {@link ElektronQueue}; `plan` decides each round's packer and bounds. */
+export function elektronScheduler(queue: ElektronQueue, plan: (out: Decisions) => void): Scheduler {
+  return {
+    submitted: (task) => queue.submitted(task),
+    removed: (task) => queue.removed(task),
+    stopped: (task) => queue.stopped(task),
+    machineChanged: (m) => queue.machineChanged(m),
+    schedule: plan,
+  };
+}
