@@ -51,7 +51,7 @@ export function twoMeansSplit(sorted: readonly number[]): number {
   for (let k = 1; k < n; k++) {
     if (sorted[k] === sorted[k - 1]) continue;
     const cost = sse(0, k) + sse(k, n);
-    if (cost < bestCost - 1e-9 * Math.abs(bestCost)) {
+    if (best === 0 || cost < bestCost - 1e-9 * bestCost) {
       bestCost = cost;
       best = k;
     }

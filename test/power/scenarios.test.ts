@@ -9,7 +9,7 @@ import { firstFitPacker } from '../../policies/elektron/first-fit.js';
 import { maxGreedyMinsPacker } from '../../policies/elektron/max-greedy-mins.js';
 import { maxMinPacker } from '../../policies/elektron/max-min.js';
 import { byWatts, type Entry, type Offer, type OfferPacker } from '../../policies/elektron/offers.js';
-import { chooseByTaskDist, switchTable } from '../../policies/elektron/task-dist.js';
+import { chooseByTaskDist, switchTable, taskDistOf, twoMeansSplit } from '../../policies/elektron/task-dist.js';
 import { curveModel, tableModel, type CurveKind } from '../../src/power/models.js';
 import { raplLimitUw } from '../../src/power/rapl.js';
 import { trapezoidEnergy } from '../../src/power/trapezoid.js';
@@ -188,5 +188,15 @@ describe('EXTREMA-1', () => {
       const action = rule.tick(window.mean, nodes);
       expect(action === null ? null : [action.kind, action.id, action.pct]).toEqual(e.action);
     }
+  });
+});
+
+describe('deterministic 2-means for switching', () => {
+  it('splits at the least within-group sum of squares and finds one cluster when all values are equal', () => {
+    expect(twoMeansSplit([20, 60])).toBe(1);
+    expect(twoMeansSplit([1, 2, 3, 10, 11])).toBe(3);
+    expect(twoMeansSplit([5, 5, 5])).toBe(0);
+    expect(taskDistOf([{ feature: 20, instances: 3 }, { feature: 60, instances: 2 }])).toBe(1.5);
+    expect(taskDistOf([{ feature: 7, instances: 4 }])).toBeNull();
   });
 });
