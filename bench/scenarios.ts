@@ -11,6 +11,9 @@ import { runGroups, Simulation } from '../src/experiment/simulation.js';
 import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
 import { benchCluster, benchTrace } from './workload.js';
+import { powerScenarios } from './power.js';
+import type { ClusterSpec } from '../src/model/cluster-spec.js';
+import { PowerOutputs } from '../src/power/outputs.js';
 
 /** What a scenario measured. */
 export interface Measurement {
@@ -41,6 +44,7 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('e2e-first-fit', 'fifo+first-fit', 1_000_000 / scale, machines),
     endToEnd('e2e-best-fit', 'fifo+best-fit', 1_000_000 / scale, machines),
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
+    ...powerScenarios(1_000_000 / scale, machines),
   ];
 }
 
@@ -85,20 +89,20 @@ function engineScenario(name: string, events: number, pending: number): Scenario
  * Arrow files and summary.json into a temporary directory (removed afterwards). The time covers
  * everything from trace generation to the committed directory; hashing the outputs is not timed.
  */
-function endToEnd(name: string, policyName: string, tasks: number, machines: number): Scenario {
+export function endToEnd(name: string, policyName: string, tasks: number, machines: number, variant: EndToEndVariant = {}): Scenario {
   return {
     name,
-    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}`,
+    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${variant.note ?? ''}`,
     async run() {
-      const cluster = benchCluster(machines);
+      const cluster = (variant.cluster ?? ((c: ClusterSpec) => c))(benchCluster(machines));
       const root = mkdtempSync(join(tmpdir(), 'clustersim-bench-'));
       try {
         const started = process.hrtime.bigint();
         const trace = syntheticTrace(benchTrace(tasks, cluster));
         const dir = new PendingDir(join(root, 'run'));
-        const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace));
+        const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster));
         const sim = new Simulation(
-          { cluster, trace, policy: resolvePolicy(policyName), seed: 1, sampleInterval: secondsToMicros(10) },
+          { cluster, trace, policy: resolvePolicy(policyName, variant.options ?? {}), seed: 1, sampleInterval: secondsToMicros(10) },
           recorder,
         );
         // pending tasks, sampled whenever the simulation reads the next chunk of the trace
@@ -127,6 +131,7 @@ function endToEnd(name: string, policyName: string, tasks: number, machines: num
             wait_mean_s: summary['wait_mean_s'] ?? null,
             wait_p99_s: summary['wait_p99_s'] ?? null,
             max_pending_sampled: maxPending,
+            energy_kwh: summary['energy_kwh'] ?? null,
             outputs_sha256: hashOutputs(join(root, 'run')),
           },
         };
@@ -135,6 +140,14 @@ function endToEnd(name: string, policyName: string, tasks: number, machines: num
       }
     },
   };
+}
+
+/** A variation of the end-to-end run: a changed cluster (e.g. with power models) and policy options. */
+export interface EndToEndVariant {
+  readonly cluster?: (cluster: ClusterSpec) => ClusterSpec;
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Appended to the size line. */
+  readonly note?: string;
 }
 
 /** One sha256 over the run's Arrow files and summary.json, in name order: equal outputs, equal hash. */

@@ -9,6 +9,9 @@ import { byWatts, type Entry, type Offer, type OfferPacker } from './offers.js';
 export interface TaskEntry extends Entry<TaskView> {
   readonly job: string;
   readonly profile: TaskWatts;
+  /** Within a round: the first machine slot ≥ the current offer where the instance at `fitHead` fits, or -1. */
+  nextFit: number;
+  fitHead: number;
 }
 
 /** What a round asks of the packer: how many it may place and how much of the queue to sort. */
@@ -24,8 +27,8 @@ export interface RoundPlan {
 /**
  * The queue, offers and watts bookkeeping shared by every Elektron policy. Entries keep queue
  * order (admission order); a round copies them, sorts the copy by (watts, queue position) when
- * the packer sorts, and offers each up machine with room for the smallest pending demand, in
- * slot order (Mesos' offer order is arbitrary; slot order is a stable stand-in).
+ * the packer sorts, and offers each up machine where some queued task fits, in slot order (Mesos'
+ * offer order is arbitrary; slot order is a stable stand-in; a machine nothing fits would only decline).
  */
 export class ElektronQueue {
   entries: TaskEntry[] = [];
@@ -44,8 +47,6 @@ export class ElektronQueue {
   private readonly wattsAttribute: string;
   private placing = false;
   private order = 0;
-  private readonly minDemand: Float64Array;
-  private readonly minTask: TaskView;
   /** Σ demand of tasks this policy placed that still run, per dimension (switching's unused resources). */
   readonly allocated: Float64Array;
 
@@ -59,9 +60,7 @@ export class ElektronQueue {
     this.classAttribute = options['class_attribute'] as string;
     this.wattsAttribute = options['watts_attribute'] as string;
     const dims = ctx.view.resources.names.length;
-    this.minDemand = new Float64Array(dims);
     this.allocated = new Float64Array(dims);
-    this.minTask = { demand: this.minDemand, constraints: [] } as unknown as TaskView;
     this.checkClasses(ctx.view);
   }
 
@@ -72,7 +71,7 @@ export class ElektronQueue {
       last.tasks.push(task);
       return;
     }
-    this.entries.push({ job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0 });
+    this.entries.push({ job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0, nextFit: -1, fitHead: -1 });
   }
 
   removed(task: TaskView): void {
@@ -114,26 +113,37 @@ export class ElektronQueue {
       if (n === queue.length) queue.sort(byWatts);
       else if (n > 1) queue.splice(0, n, ...queue.slice(0, n).sort(byWatts));
     }
-    this.minDemand.fill(Infinity);
-    for (const e of queue) {
-      const demand = (e.tasks[e.head] as TaskView).demand;
-      for (let d = 0; d < demand.length; d++) if ((demand[d] as number) < (this.minDemand[d] as number)) this.minDemand[d] = demand[d] as number;
-    }
+    for (const e of queue) e.fitHead = -1;
     const view = this.ctx.view;
     this.grow(view.size);
     let placed = 0;
-    let m = view.firstFit(this.minTask, 0);
     const offer: Offer<TaskView> & { m: number } = {
       m: -1,
       fits: (task) => view.fits(task, offer.m) && (!this.waar || (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)),
       take: (task) => this.take(out, task, offer.m),
     };
-    while (m >= 0 && queue.length > 0 && placed < plan.limit) {
+    for (let m = this.nextOffer(queue, 0); m >= 0 && placed < plan.limit; m = this.nextOffer(queue, m + 1)) {
       offer.m = m;
       placed += plan.packer(queue, offer, { faithful: this.skip, limit: plan.limit - placed });
-      m = view.firstFit(this.minTask, m + 1);
     }
     return placed;
+  }
+
+  /**
+   * The next machine (slot ≥ `from`) where some queued instance fits, or -1: machines that would
+   * turn every task down are not offered. Free room only shrinks within a round and only on the
+   * machine just offered, so each entry's next fit stays valid until the offers pass it.
+   */
+  private nextOffer(queue: readonly TaskEntry[], from: number): number {
+    let next = -1;
+    for (const e of queue) {
+      if (e.fitHead !== e.head || (e.nextFit >= 0 && e.nextFit < from)) {
+        e.fitHead = e.head;
+        e.nextFit = this.ctx.view.firstFit(e.tasks[e.head] as TaskView, from);
+      }
+      if (e.nextFit >= 0 && (next < 0 || e.nextFit < next)) next = e.nextFit;
+    }
+    return next;
   }
 
   private take(out: Decisions, task: TaskView, m: number): void {
