@@ -35,7 +35,7 @@ function elektronComposite(kind: string): CompositeFactory {
         name,
         options,
         create(ctx) {
-          const queue = new ElektronQueue(ctx, name, options);
+          const queue = new ElektronQueue(ctx, name, options, sorted);
           const plan = { packer, sorted, limit: Infinity, sortPrefix: Infinity };
           return elektronScheduler(queue, (out) => void queue.round(out, plan));
         },

@@ -50,7 +50,15 @@ export class ElektronQueue {
   /** Σ demand of tasks this policy placed that still run, per dimension (switching's unused resources). */
   readonly allocated: Float64Array;
 
-  constructor(private readonly ctx: PolicyContext, private readonly name: string, options: Options) {
+  /** Live entries by (watts, queue position), kept as tasks arrive, for policies that sort the whole queue. */
+  private sorted: TaskEntry[] | null;
+  /** Within one step of {@link nextOffer}: first fits already found, by demand and constraints (identity). */
+  private readonly fitCache: { demand: Float64Array; constraints: TaskView['constraints']; machine: number }[] = [];
+  private fitCacheFrom = -1;
+
+  /** @param keepSorted keep a sorted copy of the queue (bin-packing, max-min, max-greedymins). */
+  constructor(private readonly ctx: PolicyContext, private readonly name: string, options: Options, keepSorted: boolean) {
+    this.sorted = keepSorted ? [] : null;
     this.faithful = options['variant'] === 'faithful';
     this.skip = this.faithful && (options['skip_after_exhausted'] as boolean);
     this.profiles = new TaskPowerProfiles(options['task_watts'] as Options, options['default_watts'] as number);
@@ -71,7 +79,19 @@ export class ElektronQueue {
       last.tasks.push(task);
       return;
     }
-    this.entries.push({ job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0, nextFit: -1, fitHead: -1 });
+    const entry: TaskEntry = { job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0, nextFit: -1, fitHead: -1 };
+    this.entries.push(entry);
+    if (this.sorted !== null) {
+      // the newest entry goes after every entry of equal or lower watts
+      let lo = 0;
+      let hi = this.sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if ((this.sorted[mid] as TaskEntry).watts <= entry.watts) lo = mid + 1;
+        else hi = mid;
+      }
+      this.sorted.splice(lo, 0, entry);
+    }
   }
 
   removed(task: TaskView): void {
@@ -99,7 +119,9 @@ export class ElektronQueue {
 
   /** Drops exhausted entries; returns the live ones in queue order. */
   compact(): TaskEntry[] {
-    if (this.entries.some((e) => e.head >= e.tasks.length)) this.entries = this.entries.filter((e) => e.head < e.tasks.length);
+    const live = (e: TaskEntry): boolean => e.head < e.tasks.length;
+    if (!this.entries.every(live)) this.entries = this.entries.filter(live);
+    if (this.sorted !== null && !this.sorted.every(live)) this.sorted = this.sorted.filter(live);
     return this.entries;
   }
 
@@ -107,13 +129,18 @@ export class ElektronQueue {
   round(out: Decisions, plan: RoundPlan): number {
     const live = this.compact();
     if (live.length === 0 || plan.limit <= 0) return 0;
-    const queue = live.slice();
-    if (plan.sorted) {
+    // packers cut exhausted entries out of the queue they walk: the kept arrays can be walked as they are
+    let queue: TaskEntry[];
+    if (!plan.sorted) queue = live;
+    else if (plan.sortPrefix >= live.length && this.sorted !== null) queue = this.sorted;
+    else {
+      queue = live.slice();
       const n = Math.min(plan.sortPrefix, queue.length);
       if (n === queue.length) queue.sort(byWatts);
       else if (n > 1) queue.splice(0, n, ...queue.slice(0, n).sort(byWatts));
     }
     for (const e of queue) e.fitHead = -1;
+    this.fitCacheFrom = -1;
     const view = this.ctx.view;
     this.grow(view.size);
     let placed = 0;
@@ -139,11 +166,23 @@ export class ElektronQueue {
     for (const e of queue) {
       if (e.fitHead !== e.head || (e.nextFit >= 0 && e.nextFit < from)) {
         e.fitHead = e.head;
-        e.nextFit = this.ctx.view.firstFit(e.tasks[e.head] as TaskView, from);
+        e.nextFit = this.firstFitFrom(e.tasks[e.head] as TaskView, from);
       }
       if (e.nextFit >= 0 && (next < 0 || e.nextFit < next)) next = e.nextFit;
     }
     return next;
+  }
+
+  /** `view.firstFit(task, from)`, shared by tasks of one shape (trace readers often share demand arrays). */
+  private firstFitFrom(task: TaskView, from: number): number {
+    if (from !== this.fitCacheFrom) {
+      this.fitCache.length = 0;
+      this.fitCacheFrom = from;
+    }
+    for (const c of this.fitCache) if (c.demand === task.demand && c.constraints === task.constraints) return c.machine;
+    const machine = this.ctx.view.firstFit(task, from);
+    if (this.fitCache.length < 16) this.fitCache.push({ demand: task.demand, constraints: task.constraints, machine });
+    return machine;
   }
 
   private take(out: Decisions, task: TaskView, m: number): void {

@@ -83,7 +83,7 @@ export const elektronSwitching: CompositeFactory = {
       name,
       options,
       create(ctx) {
-        const queue = new ElektronQueue(ctx, name, options);
+        const queue = new ElektronQueue(ctx, name, options, false);
         const sortFixed = !queue.faithful || (options['sort_fixed_window'] as boolean);
         const dims = ctx.view.resources.names.length;
         const unused = new Float64Array(dims);
