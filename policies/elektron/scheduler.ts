@@ -12,6 +12,8 @@ export interface TaskEntry extends Entry<TaskView> {
   /** Within a round: the first machine slot ≥ the current offer where the instance at `fitHead` fits, or -1. */
   nextFit: number;
   fitHead: number;
+  /** The round `nextFit` was found in. */
+  fitRound: number;
 }
 
 /** What a round asks of the packer: how many it may place and how much of the queue to sort. */
@@ -55,6 +57,11 @@ export class ElektronQueue {
   /** Within one step of {@link nextOffer}: first fits already found, by demand and constraints (identity). */
   private readonly fitCache: { demand: Float64Array; constraints: TaskView['constraints']; machine: number }[] = [];
   private fitCacheFrom = -1;
+  private rounds = 0;
+  /** Set when an entry may have run out (a placement or a removal), so compaction is due. */
+  private spent = false;
+  private out: Decisions | null = null;
+  private readonly offer: Offer<TaskView> & { m: number };
 
   /** @param keepSorted keep a sorted copy of the queue (bin-packing, max-min, max-greedymins). */
   constructor(private readonly ctx: PolicyContext, private readonly name: string, options: Options, keepSorted: boolean) {
@@ -70,6 +77,13 @@ export class ElektronQueue {
     const dims = ctx.view.resources.names.length;
     this.allocated = new Float64Array(dims);
     this.checkClasses(ctx.view);
+    const view = ctx.view;
+    const offer = {
+      m: -1,
+      fits: (task: TaskView) => view.fits(task, offer.m) && (!this.waar || (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)),
+      take: (task: TaskView) => this.take(this.out as Decisions, task, offer.m),
+    };
+    this.offer = offer;
   }
 
   submitted(task: TaskView): void {
@@ -79,7 +93,7 @@ export class ElektronQueue {
       last.tasks.push(task);
       return;
     }
-    const entry: TaskEntry = { job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0, nextFit: -1, fitHead: -1 };
+    const entry: TaskEntry = { job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0, nextFit: -1, fitHead: -1, fitRound: -1 };
     this.entries.push(entry);
     if (this.sorted !== null) {
       // the newest entry goes after every entry of equal or lower watts
@@ -96,6 +110,7 @@ export class ElektronQueue {
 
   removed(task: TaskView): void {
     if (this.placing) return;
+    this.spent = true;
     for (const entry of this.entries) {
       const i = entry.tasks.indexOf(task, entry.head);
       if (i < 0) continue;
@@ -119,6 +134,8 @@ export class ElektronQueue {
 
   /** Drops exhausted entries; returns the live ones in queue order. */
   compact(): TaskEntry[] {
+    if (!this.spent) return this.entries;
+    this.spent = false;
     const live = (e: TaskEntry): boolean => e.head < e.tasks.length;
     if (!this.entries.every(live)) this.entries = this.entries.filter(live);
     if (this.sorted !== null && !this.sorted.every(live)) this.sorted = this.sorted.filter(live);
@@ -139,16 +156,12 @@ export class ElektronQueue {
       if (n === queue.length) queue.sort(byWatts);
       else if (n > 1) queue.splice(0, n, ...queue.slice(0, n).sort(byWatts));
     }
-    for (const e of queue) e.fitHead = -1;
+    this.rounds++;
     this.fitCacheFrom = -1;
-    const view = this.ctx.view;
-    this.grow(view.size);
+    this.out = out;
+    this.grow(this.ctx.view.size);
     let placed = 0;
-    const offer: Offer<TaskView> & { m: number } = {
-      m: -1,
-      fits: (task) => view.fits(task, offer.m) && (!this.waar || (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)),
-      take: (task) => this.take(out, task, offer.m),
-    };
+    const offer = this.offer;
     for (let m = this.nextOffer(queue, 0); m >= 0 && placed < plan.limit; m = this.nextOffer(queue, m + 1)) {
       offer.m = m;
       placed += plan.packer(queue, offer, { faithful: this.skip, limit: plan.limit - placed });
@@ -164,7 +177,8 @@ export class ElektronQueue {
   private nextOffer(queue: readonly TaskEntry[], from: number): number {
     let next = -1;
     for (const e of queue) {
-      if (e.fitHead !== e.head || (e.nextFit >= 0 && e.nextFit < from)) {
+      if (e.fitRound !== this.rounds || e.fitHead !== e.head || (e.nextFit >= 0 && e.nextFit < from)) {
+        e.fitRound = this.rounds;
         e.fitHead = e.head;
         e.nextFit = this.firstFitFrom(e.tasks[e.head] as TaskView, from);
       }
@@ -186,6 +200,7 @@ export class ElektronQueue {
   }
 
   private take(out: Decisions, task: TaskView, m: number): void {
+    this.spent = true;
     for (let d = 0; d < this.allocated.length; d++) this.allocated[d] = (this.allocated[d] as number) + (task.demand[d] as number);
     if (this.waar) {
       this.usedW[m] = (this.usedW[m] as number) + this.wattsOn(this.profiles.of(task), m);

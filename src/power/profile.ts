@@ -41,6 +41,10 @@ export function checkTaskWatts(value: OptionValue): string | undefined {
 export class TaskPowerProfiles {
   private readonly byKey = new Map<string, TaskWatts>();
   private readonly fallback: TaskWatts;
+  /** Which selector kinds occur, so a lookup builds only the keys that can match. */
+  private readonly byJob: boolean;
+  private readonly byTenant: boolean;
+  private readonly byKind: boolean;
 
   constructor(option: OptionValue, fallbackW: number) {
     for (const [key, entry] of Object.entries(option as Record<string, OptionValue>)) {
@@ -53,11 +57,19 @@ export class TaskPowerProfiles {
       }
     }
     this.fallback = this.byKey.get('*') ?? { watts: fallbackW, classWatts: null };
+    const keys = [...this.byKey.keys()];
+    this.byJob = keys.some((k) => k.startsWith('job:'));
+    this.byTenant = keys.some((k) => k.startsWith('tenant:'));
+    this.byKind = keys.some((k) => k.startsWith('kind:'));
   }
 
   of(task: TaskView): TaskWatts {
-    if (this.byKey.size === 0) return this.fallback;
-    return this.byKey.get(`job:${task.job}`) ?? this.byKey.get(`tenant:${task.tenant}`) ?? this.byKey.get(`kind:${task.kind}`) ?? this.fallback;
+    return (
+      (this.byJob ? this.byKey.get(`job:${task.job}`) : undefined) ??
+      (this.byTenant ? this.byKey.get(`tenant:${task.tenant}`) : undefined) ??
+      (this.byKind ? this.byKey.get(`kind:${task.kind}`) : undefined) ??
+      this.fallback
+    );
   }
 
   /** Every power class some profile names, sorted. */
