@@ -4,6 +4,7 @@ import { resolveController } from '../../policies/index.js';
 import { arrowColumns } from '../helpers/arrow.js';
 import { runScenario } from '../helpers/scenario.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const HEADER = 'task_id,job_id,tenant,priority,kind,submit,duration,cpu,mem,constraints\n';
@@ -32,6 +33,11 @@ describe('exact energy on a SPEC-table machine', () => {
     expect(one.summary['idle_energy_j']).toBeCloseTo(8600, 9);
     expect(one.summary['power_mean_w']).toBeCloseTo(expected / 250, 9);
     expect(one.summary['power_peak_w']).toBe(117);
+    // 1 s samples over [0, 250]: a fifth of them at 117 W, so both percentiles are 117 W
+    expect([one.summary['power_p95_w'], one.summary['power_p99_w']]).toEqual([117, 117]);
+    // percentiles are over samples: at 37 s (0, 37 … 222) 86 W ×3, 97.75 W ×3, 117 W ×1, so p95 sits
+    // at rank 0.95 × 6 = 5.7, between 97.75 and 117 W
+    expect(odd.summary['power_p95_w']).toBeCloseTo(97.75 + 0.7 * (117 - 97.75), 9);
     expect(one.summary['facility_energy_j']).toBeNull();
     expect(one.machine('g4-0')['energy_j']).toBeCloseTo(expected, 9);
     expect(odd.summary['energy_j']).toBe(one.summary['energy_j']);
@@ -86,6 +92,15 @@ describe('power capping', () => {
     expect(r.machine('n-0')['throttled_s']).toBeCloseTo(r.task('a')['run_s'] as number, 9);
     const caps = r.events.filter((e) => e['kind'] === 'cap');
     expect(caps.map((e) => [e['time_s'], e['machine_id'], e['value']])).toEqual([[0, 'n-0', 75]]);
+  });
+
+  it('gives byte-identical outputs when run twice with a capper', async () => {
+    const cap = resolveController('progressive-extrema', { hi_w: 10, lo_w: 0 });
+    const twoTasks = `${trace}b,b,t,0,batch,3,50,500,10,\n`;
+    const a = await runScenario(dirs(), { cluster: LINEAR, trace: twoTasks, policy: 'fifo+first-fit', controllers: [cap] });
+    const b = await runScenario(dirs(), { cluster: LINEAR, trace: twoTasks, policy: 'fifo+first-fit', controllers: [cap] });
+    for (const file of ['tasks.arrow', 'timeseries.arrow', 'machines.arrow', 'events.arrow']) expect(readFileSync(join(a.dir, file)).equals(readFileSync(join(b.dir, file)))).toBe(true);
+    expect(a.events.filter((e) => e['kind'] === 'cap').map((e) => e['value'])).toEqual([50, 25, 12.5]);
   });
 
   it('with slowdown none a cap is only recorded', async () => {
