@@ -1,4 +1,5 @@
 // Elektron's policies on the simulator: every up machine is an offer, filled in slot order by a packer.
+import { secondsToMicros } from '../../src/engine/time.js';
 import { inputError, show } from '../../src/errors.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterView, Decisions, Options, PolicyContext, Scheduler } from '../../src/policy.js';
@@ -47,6 +48,7 @@ export class ElektronQueue {
   private readonly missingZero: boolean;
   private readonly classAttribute: string;
   private readonly wattsAttribute: string;
+  private readonly offerInterval: number;
   private placing = false;
   private order = 0;
   /** Σ demand of tasks this policy placed that still run, per dimension (switching's unused resources). */
@@ -74,6 +76,7 @@ export class ElektronQueue {
     this.missingZero = this.faithful && (options['missing_class_zero'] as boolean);
     this.classAttribute = options['class_attribute'] as string;
     this.wattsAttribute = options['watts_attribute'] as string;
+    this.offerInterval = secondsToMicros(options['offer_interval_s'] as number);
     const dims = ctx.view.resources.names.length;
     this.allocated = new Float64Array(dims);
     this.checkClasses(ctx.view);
@@ -166,6 +169,9 @@ export class ElektronQueue {
       offer.m = m;
       placed += plan.packer(queue, offer, { faithful: this.skip, limit: plan.limit - placed });
     }
+    // Elektron sees the machines again at the next offer cycle: one task per offer (first-fit), the skip
+    // quirk and the switching window can leave tasks that fit; a round with no placement changed nothing
+    if (placed > 0 && queue.length > 0) this.ctx.wakeAt(this.ctx.view.now + this.offerInterval);
     return placed;
   }
 

@@ -45,6 +45,27 @@ describe('Elektron policies on the simulator (ELEKTRON-POLICIES-1)', () => {
     });
   }
 
+  it('offers machines again a second later, so first-fit places one task per machine per offer cycle', async () => {
+    const r = await runScenario(dirs(), { cluster: CLUSTER, trace: TRACE, policy: 'elektron-first-fit', options: OPTIONS });
+    const starts = Object.fromEntries(r.tasks.map((t) => [t['task_id'], [t['machine_id'], t['start_s']]]));
+    expect(starts).toEqual({ 'light-3': ['a', 0], 'light-2': ['b', 0], 'light-1': ['a', 1], 'heavy-2': ['b', 1], 'heavy-1': ['a', 2] });
+  });
+
+  it('bin-packing skips the entry after an exhausted one when faithful, not when intended (ELEKTRON-BP-SKIP-1)', async () => {
+    const cluster = `resources: { cpu: { unit: core }, mem: { unit: MB } }
+groups:
+  - { id: h, capacity: { cpu: 4, mem: 10000 }, attributes: { watts: 200 } }
+`;
+    const trace = `${HEADER}A-3,A,t,0,batch,0,100,1,100,\nA-2,A,t,0,batch,0,100,1,100,\nA-1,A,t,0,batch,0,100,1,100,\nB-1,B,t,0,batch,0,100,1,100,\nC-1,C,t,0,batch,0,100,1,100,\n`;
+    const task_watts = { 'job:A': 10, 'job:B': 50, 'job:C': 90 };
+    const atZero = async (variant: string) => {
+      const r = await runScenario(dirs(), { cluster, trace, policy: 'elektron-bin-packing', options: { watts_as_resource: true, task_watts, variant } });
+      return r.tasks.filter((t) => t['start_s'] === 0).map((t) => t['task_id']).sort();
+    };
+    expect(await atZero('faithful')).toEqual(['A-1', 'A-2', 'A-3', 'C-1']);
+    expect(await atZero('intended')).toEqual(['A-1', 'A-2', 'A-3', 'B-1']);
+  });
+
   it('class-mapped watts decide the fit (ELEKTRON-CLASSMAP-1 on class A and D machines)', async () => {
     const cluster = `resources: { cpu: { unit: core }, mem: { unit: MB } }
 groups:
@@ -56,6 +77,19 @@ groups:
     const r = await runScenario(dirs(), { cluster, trace, policy: 'elektron-bin-packing', options: { watts_as_resource: true, class_map_watts: true, task_watts } });
     const at = (m: string) => r.tasks.filter((t) => t['start_s'] === 0 && t['machine_id'] === m).length;
     expect([at('a'), at('d')]).toEqual([1, 2]);
+  });
+
+  it('intended: a machine class missing from a task\'s class_watts is an input error (faithful counts 0 W)', async () => {
+    const options = { ...OPTIONS, class_map_watts: true, task_watts: { '*': { watts: 20, class_watts: { A: 30 } } } };
+    const faithful = await runScenario(dirs(), { cluster: CLUSTER, trace: TRACE, policy: 'elektron-bin-packing', options });
+    expect(faithful.summary['finished']).toBe(5);
+    await runScenario(dirs(), { cluster: CLUSTER, trace: TRACE, policy: 'elektron-bin-packing', options: { ...options, variant: 'intended' } }).then(
+      () => expect.unreachable(),
+      (error: Error) => {
+        expect(isInputError(error)).toBe(true);
+        expect(error.message).toContain('machine b has power class "D", which a task_watts entry with class_watts lacks');
+      },
+    );
   });
 
   it('a profile naming a power class no machine has is an input error', () => {
