@@ -496,12 +496,14 @@ export class Simulation implements ClusterControl {
 
   /** Kills every task running on `m`, retrying each if it has attempts left. */
   private killAll(m: number): void {
-    for (let slot = this.firstOnMachine[m] as number; slot >= 0; slot = this.firstOnMachine[m] as number) {
-      const task = this.live[slot] as Task;
-      if (task.finishAt >= 0) this.liveQueued--;
-      this.stop(task, 'killed');
-      if (task.attempt + 1 < this.maxAttempts) this.enqueue(nextAttempt(task, this.admitted++, this.now));
-    }
+    for (let slot = this.firstOnMachine[m] as number; slot >= 0; slot = this.firstOnMachine[m] as number) this.kill(this.live[slot] as Task);
+  }
+
+  /** Kills a running attempt; a new attempt joins the queue at once if the run allows one more. */
+  private kill(task: Task): void {
+    if (task.finishAt >= 0) this.liveQueued--;
+    this.stop(task, 'killed');
+    if (task.attempt + 1 < this.maxAttempts) this.enqueue(nextAttempt(task, this.admitted++, this.now));
   }
 
   private join(m: number): void {
@@ -553,12 +555,7 @@ export class Simulation implements ClusterControl {
         }
         return false;
       };
-      while (over()) {
-        const task = this.live[this.lastOnMachine[m] as number] as Task;
-        if (task.finishAt >= 0) this.liveQueued--;
-        this.stop(task, 'killed');
-        if (task.attempt + 1 < this.maxAttempts) this.enqueue(nextAttempt(task, this.admitted++, this.now));
-      }
+      while (over()) this.kill(this.live[this.lastOnMachine[m] as number] as Task);
       this.ledger.touch(m, this.now);
       this.cluster.setCapacity(m, capacity);
     }
@@ -625,9 +622,17 @@ export class Simulation implements ClusterControl {
   }
 
   private track(task: Task): void {
-    const slot = this.freeSlots.pop() ?? this.live.length;
-    this.live[slot] = task;
-    if (this.generation[slot] === undefined) this.generation[slot] = 0;
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      // grow every per-slot table together, so they stay dense arrays of small integers
+      slot = this.live.length;
+      this.generation.push(0);
+      this.nextOnMachine.push(-1);
+      this.prevOnMachine.push(-1);
+      this.live.push(task);
+    } else {
+      this.live[slot] = task;
+    }
     task.slot = slot;
   }
 
