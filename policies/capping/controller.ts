@@ -1,6 +1,7 @@
 // A capping controller on the simulator: samples power each tick, applies a rule's caps as slow-downs.
 import { secondsToMicros } from '../../src/engine/time.js';
 import type { Controller, ControllerContext, ControllerFactory, OptionSpec, Options } from '../../src/policy.js';
+import { raplLimitUw } from '../../src/power/rapl.js';
 import { viewUtilisation, viewWatts } from '../../src/power/view-power.js';
 import { MeanWindow, type CapAction, type NodePower } from './window.js';
 
@@ -79,8 +80,9 @@ export function cappingController(description: string, options: Readonly<Record<
             const m = slotOf.get(action.id) as number;
             if (action.pct >= 100) caps.delete(m);
             else caps.set(m, action.pct);
-            const peak = view.power(m)?.model.peakW ?? 0;
-            ctx.log({ kind: action.kind, machine: m, detail: `limit ${((action.pct / 100) * peak).toFixed(3)} W`, value: action.pct });
+            // the limit as Elektron sets it on a RAPL package whose maximum is the model's peak
+            const limitUw = raplLimitUw((view.power(m)?.model.peakW ?? 0) * 1e6, action.pct);
+            ctx.log({ kind: action.kind, machine: m, detail: `limit ${limitUw / 1e6} W`, value: action.pct });
             if (action.pct >= 100) apply(m, 100);
           }
           // a cap binds harder or looser as load changes: re-derive every capped machine's speed each tick

@@ -29,9 +29,9 @@ export interface RoundPlan {
 
 /**
  * The queue, offers and watts bookkeeping shared by every Elektron policy. Entries keep queue
- * order (admission order); a round copies them, sorts the copy by (watts, queue position) when
- * the packer sorts, and offers each up machine where some queued task fits, in slot order (Mesos'
- * offer order is arbitrary; slot order is a stable stand-in; a machine nothing fits would only decline).
+ * order (admission order), and for sorting policies also (watts, queue position) order as they
+ * arrive; a round offers each up machine where some queued task fits, in slot order (Mesos' offer
+ * order is arbitrary; slot order is a stable stand-in; a machine nothing fits would only decline).
  */
 export class ElektronQueue {
   entries: TaskEntry[] = [];

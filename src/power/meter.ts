@@ -35,10 +35,6 @@ export class PowerMeter {
     return cluster.spec.groups.some((g) => g.power !== undefined) ? new PowerMeter(cluster) : null;
   }
 
-  /** The power settings of machine `m`'s group, or undefined (no model: no energy). */
-  groupPower(m: number): GroupPower | undefined {
-    return this.groups[this.cluster.groupOf[m] as number];
-  }
 
   /** Watts machine `m` draws in its current state; 0 for a machine without a model. */
   power(m: number): number {
