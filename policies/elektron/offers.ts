@@ -24,6 +24,8 @@ export interface Offer<T> {
 export interface PackOptions {
   /** Elektron's code as written: cutting an exhausted entry out of the queue skips the next one. */
   readonly faithful: boolean;
+  /** Called when the skip quirk passes over an entry (which may still fit the offer). */
+  readonly skipped?: () => void;
   /** Placements still allowed in this scheduling window (switching); Infinity without switching. */
   readonly limit: number;
 }
@@ -62,7 +64,10 @@ export function packFromFront<T>(queue: Entry<T>[], offer: Offer<T>, options: Pa
     }
     if (exhausted) {
       queue.splice(i, 1);
-      if (options.faithful) i++;
+      if (options.faithful && i < queue.length) {
+        options.skipped?.();
+        i++;
+      }
     } else {
       i++;
     }

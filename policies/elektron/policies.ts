@@ -10,11 +10,11 @@ import { ELEKTRON_OPTIONS } from './options.js';
 import { ElektronQueue, elektronScheduler } from './scheduler.js';
 
 /** Elektron's policy names (as its -schedPolicy flag spells them) and their packers. */
-export const ELEKTRON_PACKERS: Readonly<Record<string, { readonly packer: OfferPacker; readonly sorted: boolean }>> = {
-  'first-fit': { packer: firstFitPacker, sorted: false },
-  'bin-packing': { packer: binPackingPacker, sorted: true },
-  'max-min': { packer: maxMinPacker, sorted: true },
-  'max-greedymins': { packer: maxGreedyMinsPacker, sorted: true },
+export const ELEKTRON_PACKERS: Readonly<Record<string, { readonly packer: OfferPacker; readonly sorted: boolean; readonly onePerOffer: boolean }>> = {
+  'first-fit': { packer: firstFitPacker, sorted: false, onePerOffer: true },
+  'bin-packing': { packer: binPackingPacker, sorted: true, onePerOffer: false },
+  'max-min': { packer: maxMinPacker, sorted: true, onePerOffer: false },
+  'max-greedymins': { packer: maxGreedyMinsPacker, sorted: true, onePerOffer: false },
 };
 
 const DESCRIPTIONS: Readonly<Record<string, string>> = {
@@ -25,7 +25,7 @@ const DESCRIPTIONS: Readonly<Record<string, string>> = {
 };
 
 function elektronComposite(kind: string): CompositeFactory {
-  const { packer, sorted } = ELEKTRON_PACKERS[kind] as { packer: OfferPacker; sorted: boolean };
+  const { packer, sorted, onePerOffer } = ELEKTRON_PACKERS[kind] as (typeof ELEKTRON_PACKERS)[string];
   return {
     description: DESCRIPTIONS[kind] as string,
     options: ELEKTRON_OPTIONS,
@@ -36,7 +36,7 @@ function elektronComposite(kind: string): CompositeFactory {
         options,
         create(ctx) {
           const queue = new ElektronQueue(ctx, name, options, sorted);
-          const plan = { packer, sorted, limit: Infinity, sortPrefix: Infinity };
+          const plan = { packer, sorted, onePerOffer, limit: Infinity, sortPrefix: Infinity };
           return elektronScheduler(queue, (out) => void queue.round(out, plan));
         },
       };

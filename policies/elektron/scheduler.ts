@@ -21,6 +21,8 @@ export interface TaskEntry extends Entry<TaskView> {
 export interface RoundPlan {
   readonly packer: OfferPacker;
   readonly sorted: boolean;
+  /** The packer places at most one task per offer (first-fit), so an offered machine may still have room for more. */
+  readonly onePerOffer: boolean;
   /** Placements allowed this round (switching's window), Infinity otherwise. */
   readonly limit: number;
   /** Sort only this many leading entries (switching), or all of them (Infinity). */
@@ -164,14 +166,17 @@ export class ElektronQueue {
     this.out = out;
     this.grow(this.ctx.view.size);
     let placed = 0;
+    let skipped = false;
+    const onSkip = (): void => void (skipped = true);
     const offer = this.offer;
     for (let m = this.nextOffer(queue, 0); m >= 0 && placed < plan.limit; m = this.nextOffer(queue, m + 1)) {
       offer.m = m;
-      placed += plan.packer(queue, offer, { faithful: this.skip, limit: plan.limit - placed });
+      placed += plan.packer(queue, offer, { faithful: this.skip, skipped: onSkip, limit: plan.limit - placed });
     }
-    // Elektron sees the machines again at the next offer cycle: one task per offer (first-fit), the skip
-    // quirk and the switching window can leave tasks that fit; a round with no placement changed nothing
-    if (placed > 0 && queue.length > 0) this.ctx.wakeAt(this.ctx.view.now + this.offerInterval);
+    // Elektron sees the machines again at the next offer cycle. Only one task per offer, a skipped
+    // entry or a full window can leave a task that fits an offered machine; otherwise every offered
+    // machine was filled as far as the queue allows and the next cycle would change nothing.
+    if (placed > 0 && queue.length > 0 && (plan.onePerOffer || skipped || placed >= plan.limit)) this.ctx.wakeAt(this.ctx.view.now + this.offerInterval);
     return placed;
   }
 

@@ -116,7 +116,7 @@ export const elektronSwitching: CompositeFactory = {
           }
           if (current < 0) return;
           const deployed = ELEKTRON_PACKERS[(table[current] as SwitchEntry).policy] as (typeof ELEKTRON_PACKERS)[string];
-          placedSinceDeploy += queue.round(out, { packer: deployed.packer, sorted: deployed.sorted, limit: window - placedSinceDeploy, sortPrefix: touched });
+          placedSinceDeploy += queue.round(out, { packer: deployed.packer, sorted: deployed.sorted, onePerOffer: deployed.onePerOffer, limit: window - placedSinceDeploy, sortPrefix: touched });
         });
       },
     };
