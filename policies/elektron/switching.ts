@@ -1,6 +1,6 @@
 // Elektron's policy switching (Kaushik et al., CLOUD 2018): each window of tasks goes to the policy its power mix suits.
 import type { CompositeFactory } from '../index.js';
-import { show } from '../../src/errors.js';
+import { inputError, show } from '../../src/errors.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { OptionValue, Policy } from '../../src/policy.js';
 import { ELEKTRON_OPTIONS } from './options.js';
@@ -79,6 +79,9 @@ export const elektronSwitching: CompositeFactory = {
     const criteria = options['criteria'] as string;
     const fixed = options['window'] as number;
     const first = options['first_policy'] as string;
+    if (first !== '' && !table.some((e) => e.policy === first)) {
+      throw inputError(RangeError, `Option "first_policy" of policy ${show(name)} is ${show(first)}, which takes no part in switching (policies with taskDist > 0: ${table.map((e) => e.policy).join(', ')})`, { field: 'first_policy' });
+    }
     return {
       name,
       options,
