@@ -51,6 +51,8 @@ export class ElektronQueue {
   private readonly classAttribute: string;
   private readonly wattsAttribute: string;
   private readonly offerInterval: number;
+  /** When the next offer cycle is due (one at a time), or -1. */
+  private nextCycle = -1;
   private placing = false;
   private order = 0;
   /** Σ demand of tasks this policy placed that still run, per dimension (switching's unused resources). */
@@ -173,10 +175,14 @@ export class ElektronQueue {
       offer.m = m;
       placed += plan.packer(queue, offer, { faithful: this.skip, skipped: onSkip, limit: plan.limit - placed });
     }
-    // Elektron sees the machines again at the next offer cycle. Only one task per offer, a skipped
-    // entry or a full window can leave a task that fits an offered machine; otherwise every offered
-    // machine was filled as far as the queue allows and the next cycle would change nothing.
-    if (placed > 0 && queue.length > 0 && (plan.onePerOffer || skipped || placed >= plan.limit)) this.ctx.wakeAt(this.ctx.view.now + this.offerInterval);
+    // Elektron sees the machines again at the next offer cycle, at most offer_interval_s later (one
+    // cycle pending at a time). Only one task per offer, a skipped entry or a full window can leave a
+    // task that fits an offered machine; otherwise the next cycle would change nothing.
+    const now = this.ctx.view.now;
+    if (placed > 0 && queue.length > 0 && (plan.onePerOffer || skipped || placed >= plan.limit) && this.nextCycle <= now) {
+      this.nextCycle = now + this.offerInterval;
+      this.ctx.wakeAt(this.nextCycle);
+    }
     return placed;
   }
 
