@@ -39,6 +39,7 @@ export class RunRecorder implements RunObserver {
   }
 
   event(event: EventRecord, sim: Simulation): void {
+    this.power?.event(event.kind, event.machine ?? -1, event.value ?? NaN, sim.now);
     const w = this.events;
     w.float(0, microsToSeconds(sim.now));
     w.string(1, event.kind);
@@ -137,7 +138,8 @@ export class RunRecorder implements RunObserver {
       const metered = meter !== null && meter.has(m);
       optional(w, utilCol + this.dims, metered ? (meter.energy[m] as number) : null);
       optional(w, utilCol + this.dims + 1, metered ? (meter.idleEnergy[m] as number) : null);
-      optional(w, utilCol + this.dims + 2, metered ? microsToSeconds(meter.throttled[m] as number) : null);
+      optional(w, utilCol + this.dims + 2, metered && this.power !== null ? this.power.cappedSeconds(m, sim.end) : null);
+      optional(w, utilCol + this.dims + 3, metered ? microsToSeconds(meter.throttled[m] as number) : null);
       w.endRow();
     }
     w.close();

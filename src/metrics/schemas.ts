@@ -66,6 +66,7 @@ export function machineColumns(resources: ResourceSpace): ColumnSpec[] {
     ...resources.names.map((r): ColumnSpec => ({ name: `utilisation_${r}`, type: 'float64', nullable: true })),
     { name: 'energy_j', type: 'float64', nullable: true },
     { name: 'idle_energy_j', type: 'float64', nullable: true },
+    { name: 'capped_s', type: 'float64', nullable: true },
     { name: 'throttled_s', type: 'float64', nullable: true },
   ];
 }

@@ -14,6 +14,9 @@ export class PowerOutputs {
   private readonly classOf: Int32Array;
   private readonly perClass: Float64Array;
   private readonly samples = new Samples();
+  /** Per machine: µs under a cap so far, and when its current cap began (-1: uncapped). */
+  private capped: number[] = [];
+  private cappedSince: number[] = [];
 
   constructor(private readonly spec: ClusterSpec) {
     const { names, classOf } = powerClasses(spec.groups);
@@ -39,18 +42,37 @@ export class PowerOutputs {
     return { total, perClass: this.perClass };
   }
 
+  /** Follows `cap` / `uncap` rows of events.arrow: a machine is capped from a cap below 100 % until one of 100 %. */
+  event(kind: string, m: number, pct: number, now: Micros): void {
+    if ((kind !== 'cap' && kind !== 'uncap') || m < 0) return;
+    const since = this.cappedSince[m] ?? -1;
+    if (pct < 100 && since < 0) this.cappedSince[m] = now;
+    else if (pct >= 100 && since >= 0) {
+      this.capped[m] = (this.capped[m] ?? 0) + now - since;
+      this.cappedSince[m] = -1;
+    }
+  }
+
+  /** Seconds machine m spent capped up to `end`. */
+  cappedSeconds(m: number, end: Micros): number {
+    const since = this.cappedSince[m] ?? -1;
+    return microsToSeconds((this.capped[m] ?? 0) + (since >= 0 ? end - since : 0));
+  }
+
   /** Summary power figures; every one is null when no group has a power model. */
   summary(meter: PowerMeter | null, cluster: Cluster, start: Micros, end: Micros): Summary {
     if (meter === null) {
-      return { energy_j: null, energy_kwh: null, idle_energy_j: null, transition_energy_j: null, facility_energy_j: null, power_mean_w: null, power_peak_w: null, power_p95_w: null, power_p99_w: null, throttled_machine_s: null };
+      return { energy_j: null, energy_kwh: null, idle_energy_j: null, transition_energy_j: null, facility_energy_j: null, power_mean_w: null, power_peak_w: null, power_p95_w: null, power_p99_w: null, capped_machine_s: null, throttled_machine_s: null };
     }
     let energy = 0;
     let idle = 0;
     let throttled = 0;
+    let capped = 0;
     for (let m = 0; m < cluster.size; m++) {
       energy += meter.energy[m] as number;
       idle += meter.idleEnergy[m] as number;
       throttled += meter.throttled[m] as number;
+      capped += this.cappedSeconds(m, end);
     }
     const span = microsToSeconds(end - start);
     const sorted = this.samples.sorted();
@@ -64,6 +86,7 @@ export class PowerOutputs {
       power_peak_w: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : null,
       power_p95_w: quantile(sorted, 0.95),
       power_p99_w: quantile(sorted, 0.99),
+      capped_machine_s: capped,
       throttled_machine_s: microsToSeconds(throttled),
     };
   }

@@ -90,6 +90,9 @@ describe('power capping', () => {
     expect(r.task('a')['run_s']).toBeCloseTo(stretched, 5);
     expect(r.summary['energy_j']).toBeCloseTo(150 * (r.task('a')['run_s'] as number), 3);
     expect(r.machine('n-0')['throttled_s']).toBeCloseTo(r.task('a')['run_s'] as number, 9);
+    // capped from 0 until the end of the run (never uncapped: lo_w 0)
+    expect(r.machine('n-0')['capped_s']).toBe(r.summary['end_s']);
+    expect(r.summary['capped_machine_s']).toBe(r.summary['end_s']);
     const caps = r.events.filter((e) => e['kind'] === 'cap');
     expect(caps.map((e) => [e['time_s'], e['machine_id'], e['value']])).toEqual([[0, 'n-0', 75]]);
   });
@@ -108,6 +111,7 @@ describe('power capping', () => {
     const r = await runScenario(dirs(), { cluster: LINEAR, trace, policy: 'fifo+first-fit', controllers: [cap] });
     expect(r.task('a')['run_s']).toBe(100);
     expect(r.events.filter((e) => e['kind'] === 'cap')).toHaveLength(1);
+    expect([r.machine('n-0')['capped_s'], r.machine('n-0')['throttled_s']]).toEqual([100, 0]);
   });
 });
 
