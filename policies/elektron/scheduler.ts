@@ -235,7 +235,7 @@ export class ElektronQueue {
     const w = profile.classWatts[cls];
     if (w !== undefined) return w;
     if (this.missingZero) return 0;
-    throw inputError(RangeError, `Policy ${show(this.name)}: machine ${this.ctx.view.machineId(m)} has power class ${show(cls)}, which a task_watts entry with class_watts lacks (set missing_class_zero for Elektron's 0 W)`, { field: 'task_watts' });
+    throw inputError(RangeError, `Policy ${show(this.name)}: machine ${this.ctx.view.machineId(m)} has power class ${show(cls)}, which a task_watts entry with class_watts lacks (set missing_class_zero for Elektron's 0 W)`);
   }
 
   private budget(m: number): number {
@@ -268,7 +268,7 @@ export class ElektronQueue {
     }
     for (const cls of this.profiles.classes()) {
       if (!known.has(cls)) {
-        throw inputError(RangeError, `Option "task_watts" of policy ${show(this.name)} names power class ${show(cls)}, which no machine has (attribute ${show(this.classAttribute)}: ${[...known].sort().join(', ') || 'none'})`, { field: 'task_watts' });
+        throw inputError(RangeError, `Option "task_watts" of policy ${show(this.name)} names power class ${show(cls)}, which no machine has (attribute ${show(this.classAttribute)}: ${[...known].sort().join(', ') || 'none'})`);
       }
     }
   }

@@ -79,13 +79,13 @@ export const elektronSwitching: CompositeFactory = {
     const criteria = options['criteria'] as string;
     const fixed = options['window'] as number;
     const first = options['first_policy'] as string;
-    if (first !== '' && !table.some((e) => e.policy === first)) {
-      throw inputError(RangeError, `Option "first_policy" of policy ${show(name)} is ${show(first)}, which takes no part in switching (policies with taskDist > 0: ${table.map((e) => e.policy).join(', ')})`, { field: 'first_policy' });
-    }
     return {
       name,
       options,
       create(ctx) {
+        if (first !== '' && !table.some((e) => e.policy === first)) {
+          throw inputError(RangeError, `Option "first_policy" of policy ${show(name)} is ${show(first)}, which takes no part in switching (policies with taskDist > 0: ${table.map((e) => e.policy).join(', ')})`);
+        }
         const queue = new ElektronQueue(ctx, name, options, false);
         const sortFixed = !queue.faithful || (options['sort_fixed_window'] as boolean);
         const dims = ctx.view.resources.names.length;

@@ -130,7 +130,9 @@ describe('Elektron policy switching', () => {
   it('starts with first_policy and rejects one that takes no part', async () => {
     const r = await runScenario(dirs(), { cluster: CLUSTER, trace: TRACE, policy: 'elektron-switching', options: { ...OPTIONS, first_policy: 'bin-packing' } });
     expect(r.events.find((e) => e['kind'] === 'policy-switch')?.['detail']).toBe('bin-packing');
-    expect(() => resolvePolicy('elektron-switching', { first_policy: 'first-fit' })).toThrow('which takes no part in switching (policies with taskDist > 0: max-min, max-greedymins, bin-packing)');
+    await expect(runScenario(dirs(), { cluster: CLUSTER, trace: TRACE, policy: 'elektron-switching', options: { first_policy: 'first-fit' } })).rejects.toThrow(
+      'Option "first_policy" of policy "elektron-switching" is "first-fit", which takes no part in switching (policies with taskDist > 0: max-min, max-greedymins, bin-packing)',
+    );
   });
 
   it('task-dist picks bin-packing for a window of one power class and max-min for a heavy mix', async () => {
