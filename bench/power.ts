@@ -25,10 +25,10 @@ function withPower(cluster: ClusterSpec): ClusterSpec {
 const TASK_WATTS = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`tenant:tenant-${i}`, 20 + 10 * i]));
 
 export function powerScenarios(tasks: number, machines: number): Scenario[] {
-  const elektron = (policy: string): Scenario => endToEnd(`power-${policy}`, policy, tasks, machines, { cluster: withPower, options: { task_watts: TASK_WATTS }, note: ', power models' });
+  const elektron = (policy: string): Scenario => endToEnd(`power-${policy}`, policy, tasks, machines, undefined, { cluster: withPower, options: { task_watts: TASK_WATTS }, note: ', power models' });
   return [
-    endToEnd('power-off', 'fifo+first-fit', tasks, machines, { note: ', no power models' }),
-    endToEnd('power-on', 'fifo+first-fit', tasks, machines, { cluster: withPower, note: ', power models' }),
+    endToEnd('power-off', 'fifo+first-fit', tasks, machines, undefined, { note: ', no power models' }),
+    endToEnd('power-on', 'fifo+first-fit', tasks, machines, undefined, { cluster: withPower, note: ', power models' }),
     elektron('elektron-first-fit'),
     elektron('elektron-bin-packing'),
     elektron('elektron-max-min'),

@@ -11,6 +11,7 @@ import { runGroups, Simulation } from '../src/experiment/simulation.js';
 import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
 import { benchCluster, benchTrace } from './workload.js';
+import { drfScenarios } from './drf.js';
 import { powerScenarios } from './power.js';
 import type { ClusterSpec } from '../src/model/cluster-spec.js';
 import { PowerOutputs } from '../src/power/outputs.js';
@@ -44,6 +45,7 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('e2e-first-fit', 'fifo+first-fit', 1_000_000 / scale, machines),
     endToEnd('e2e-best-fit', 'fifo+best-fit', 1_000_000 / scale, machines),
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
+    ...drfScenarios(scale),
     ...powerScenarios(1_000_000 / scale, machines),
   ];
 }
@@ -89,16 +91,16 @@ function engineScenario(name: string, events: number, pending: number): Scenario
  * Arrow files and summary.json into a temporary directory (removed afterwards). The time covers
  * everything from trace generation to the committed directory; hashing the outputs is not timed.
  */
-export function endToEnd(name: string, policyName: string, tasks: number, machines: number, variant: EndToEndVariant = {}): Scenario {
+export function endToEnd(name: string, policyName: string, tasks: number, machines: number, tenants?: number, variant: EndToEndVariant = {}): Scenario {
   return {
     name,
-    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${variant.note ?? ''}`,
+    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${tenants === undefined ? '' : `, ${tenants.toLocaleString('en-US')} tenants`}${variant.note ?? ''}`,
     async run() {
       const cluster = (variant.cluster ?? ((c: ClusterSpec) => c))(benchCluster(machines));
       const root = mkdtempSync(join(tmpdir(), 'clustersim-bench-'));
       try {
         const started = process.hrtime.bigint();
-        const trace = syntheticTrace(benchTrace(tasks, cluster));
+        const trace = syntheticTrace({ ...benchTrace(tasks, cluster), ...(tenants === undefined ? {} : { tenants }) });
         const dir = new PendingDir(join(root, 'run'));
         const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster));
         const sim = new Simulation(

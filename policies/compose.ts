@@ -22,7 +22,7 @@ export function composedPolicy(
       const order = makeOrder(ctx);
       const placement = makePlacement(ctx);
       const view = ctx.view;
-      return {
+      const scheduler: Scheduler = {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),
         schedule(out) {
@@ -35,6 +35,9 @@ export function composedPolicy(
           });
         },
       };
+      if (order.stopped !== undefined) scheduler.stopped = (task) => order.stopped?.(task);
+      if (order.machineChanged !== undefined) scheduler.machineChanged = (m) => order.machineChanged?.(m);
+      return scheduler;
     },
   };
 }

@@ -36,6 +36,23 @@ export class FifoList implements QueueOrder {
     this.tasks[i] = undefined;
   }
 
+  /** The oldest live task, or undefined. */
+  first(): TaskView | undefined {
+    while (this.head < this.tasks.length && this.tasks[this.head] === undefined) this.head++;
+    return this.tasks[this.head];
+  }
+
+  /** The live task after `task` (which must be live), or undefined. */
+  next(task: TaskView): TaskView | undefined {
+    const at = this.index.get(task);
+    if (at === undefined) return undefined;
+    for (let i = at + 1; i < this.tasks.length; i++) {
+      const t = this.tasks[i];
+      if (t !== undefined) return t;
+    }
+    return undefined;
+  }
+
   visit(visit: (task: TaskView) => boolean): void {
     const end = this.tasks.length;
     this.visiting = true;

@@ -6,6 +6,8 @@ import { bestFit } from './best-fit.js';
 import { extrema } from './capping/extrema.js';
 import { progressiveExtrema } from './capping/progressive-extrema.js';
 import { composedPolicy } from './compose.js';
+import { drfOrder } from './drf/order.js';
+import { mesos } from './drf/offers.js';
 import { elektronComposites } from './elektron/policies.js';
 import { elektronSwitching } from './elektron/switching.js';
 import { fifo } from './fifo.js';
@@ -17,7 +19,7 @@ import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
 
 /** Queue orders: who goes next. */
-export const queueOrders = { fifo, priority } as const satisfies Record<string, PartFactory<QueueOrder>>;
+export const queueOrders = { fifo, priority, drf: drfOrder } as const satisfies Record<string, PartFactory<QueueOrder>>;
 
 /** Placements: where a task goes. */
 export const placements = {
@@ -40,6 +42,7 @@ export interface CompositeFactory {
 }
 
 export const composites: Readonly<Record<string, CompositeFactory>> = {
+  mesos,
   ...elektronComposites,
   'elektron-switching': elektronSwitching,
 };

@@ -136,6 +136,10 @@ export interface QueueOrder {
   remove(task: TaskView): void;
   /** Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task. */
   visit(visit: (task: TaskView) => boolean): void;
+  /** A task placed from this queue stopped running (orders that track allocations, e.g. DRF). */
+  stopped?(task: TaskView): void;
+  /** A machine joined, left, failed, recovered or changed (orders that remember what did not fit). */
+  machineChanged?(machine: number): void;
 }
 
 /** Where a task goes: a machine slot, or -1 to leave it waiting. */

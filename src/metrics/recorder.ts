@@ -9,6 +9,7 @@ import { ArrowTableWriter } from './arrow-table.js';
 import type { EventRecord } from '../policy.js';
 import { eventColumns, machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
 import { SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
+import { TenantRecorder } from './tenants.js';
 
 /** Writes tasks.arrow and timeseries.arrow as the run goes, machines.arrow at the end. */
 export class RunRecorder implements RunObserver {
@@ -17,6 +18,7 @@ export class RunRecorder implements RunObserver {
   private readonly events: ArrowTableWriter;
   private readonly groupCol: number;
   private readonly summary = new SummaryBuilder();
+  private readonly tenants: TenantRecorder;
   private readonly dims: number;
   private readonly demandCol: number;
   private readonly allocatedCol: number;
@@ -32,6 +34,7 @@ export class RunRecorder implements RunObserver {
     this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
     this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups, power?.seriesColumns() ?? []), 4096);
     this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
+    this.tenants = new TenantRecorder(dir, resources);
     this.demandCol = this.tasks.column(`demand_${resources.names[0]}`);
     this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
     this.groupCol = this.allocatedCol + 2 * this.dims;
@@ -39,6 +42,7 @@ export class RunRecorder implements RunObserver {
   }
 
   event(event: EventRecord, sim: Simulation): void {
+    this.summary.event(event);
     this.power?.event(event.kind, event.machine ?? -1, event.value ?? NaN, sim.now);
     const w = this.events;
     w.float(0, microsToSeconds(sim.now));
@@ -62,6 +66,7 @@ export class RunRecorder implements RunObserver {
   taskEnded(task: Task, sim: Simulation): void {
     const times = taskTimes(task, this.times);
     this.summary.taskEnded(task, times);
+    this.tenants.taskEnded(task, times);
     const w = this.tasks;
     w.string(0, task.id);
     w.string(1, task.job);
@@ -106,6 +111,7 @@ export class RunRecorder implements RunObserver {
       for (let k = 0; k < perClass.length; k++) w.float(this.powerCol + 1 + k, perClass[k] as number);
     }
     w.endRow();
+    this.tenants.sample(time, sim.ledger);
   }
 
   /** Writes machines.arrow, closes every file and returns the summary. */
@@ -143,6 +149,7 @@ export class RunRecorder implements RunObserver {
       w.endRow();
     }
     w.close();
+    this.tenants.finish(ledger, sim.end);
     const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
     return this.power === null ? summary : { ...summary, ...this.power.summary(ledger.meter, c, sim.firstSubmit, sim.end) };
   }
@@ -152,6 +159,7 @@ export class RunRecorder implements RunObserver {
     this.tasks.abort();
     this.series.abort();
     this.events.abort();
+    this.tenants.abort();
   }
 }
 

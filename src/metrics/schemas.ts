@@ -70,3 +70,28 @@ export function machineColumns(resources: ResourceSpace): ColumnSpec[] {
     { name: 'throttled_s', type: 'float64', nullable: true },
   ];
 }
+
+/** tenants.arrow: tenants appear as the trace reveals them, so rows (not columns) are per tenant. */
+export function tenantColumns(resources: ResourceSpace): ColumnSpec[] {
+  return [
+    { name: 'time_s', type: 'float64' },
+    { name: 'tenant', type: 'utf8' },
+    { name: 'dominant_share', type: 'float64' },
+    ...resources.names.map((r): ColumnSpec => ({ name: `allocated_${r}`, type: 'int64' })),
+    ...resources.names.map((r): ColumnSpec => ({ name: `share_${r}`, type: 'float64' })),
+  ];
+}
+
+/** tenant_summary.arrow: one row per tenant, sorted by name. */
+export function tenantSummaryColumns(resources: ResourceSpace): ColumnSpec[] {
+  return [
+    { name: 'tenant', type: 'utf8' },
+    { name: 'tasks', type: 'int64' },
+    { name: 'finished', type: 'int64' },
+    { name: 'unschedulable', type: 'int64' },
+    { name: 'wait_mean_s', type: 'float64', nullable: true },
+    { name: 'wait_p95_s', type: 'float64', nullable: true },
+    { name: 'dominant_share_mean', type: 'float64' },
+    ...resources.names.map((r): ColumnSpec => ({ name: `share_mean_${r}`, type: 'float64' })),
+  ];
+}

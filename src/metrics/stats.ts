@@ -2,8 +2,13 @@
 
 /** A growable list of float64 samples. */
 export class Samples {
-  private values = new Float64Array(1024);
+  private values: Float64Array;
   private count = 0;
+
+  /** @param capacity initial room; keep it small when there are many lists (one per tenant). */
+  constructor(capacity = 1024) {
+    this.values = new Float64Array(capacity);
+  }
 
   get size(): number {
     return this.count;

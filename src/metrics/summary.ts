@@ -3,11 +3,15 @@ import { microsToSeconds, type Micros } from '../engine/time.js';
 import type { Task, TaskState } from '../model/task.js';
 import { Samples, jainIndex, quantile } from './stats.js';
 import type { UsageLedger } from './usage.js';
+import type { EventRecord } from '../policy.js';
 
 /** Seconds below which bounded slowdown treats a run as this long (Feitelson's τ). */
 export const BOUNDED_SLOWDOWN_FLOOR_S = 10;
 
 export type Summary = Record<string, number | null>;
+
+/** The events.arrow kinds of the Mesos offer mode that the summary counts. */
+export const OFFER_EVENTS = { offer: 'offer', declined: 'offer-declined', launch: 'offer-launch' } as const;
 
 /** Wait and run time (seconds), slowdown and bounded slowdown of a task attempt; null where undefined. */
 export interface TaskTimes {
@@ -37,6 +41,9 @@ export class SummaryBuilder {
   private readonly slowdowns = new Samples();
   private readonly bounded = new Samples();
   private lastFinish = -1;
+  private offers = 0;
+  private declined = 0;
+  private readonly offerWaits = new Samples();
 
   /** Counts a task attempt that reached its final state; `times` are its {@link taskTimes}. */
   taskEnded(task: Task, times: TaskTimes = taskTimes(task)): void {
@@ -47,6 +54,13 @@ export class SummaryBuilder {
       if (times.bounded !== null) this.bounded.push(times.bounded);
       if (task.end > this.lastFinish) this.lastFinish = task.end;
     }
+  }
+
+  /** Counts what the Mesos offer mode logs: offers made, declined, and each launch's wait for its offer. */
+  event(event: EventRecord): void {
+    if (event.kind === OFFER_EVENTS.offer) this.offers++;
+    else if (event.kind === OFFER_EVENTS.declined) this.declined++;
+    else if (event.kind === OFFER_EVENTS.launch && event.value !== undefined) this.offerWaits.push(event.value);
   }
 
   /** The summary; call after the ledger has been finished at `end`. */
@@ -83,6 +97,9 @@ export class SummaryBuilder {
     out['tenants'] = shares.length;
     out['jain_fairness'] = jainIndex(shares.map((s) => s.share));
     out['preemptions'] = c.preempted;
+    out['offers_made'] = this.offers;
+    out['offers_declined'] = this.declined;
+    out['offer_wait_mean_s'] = this.offerWaits.mean();
     out['events'] = events;
     return out;
   }

@@ -93,7 +93,7 @@ export class UsageLedger {
     if (i === undefined) {
       i = this.tenants.length;
       this.tenantIndex.set(name, i);
-      this.tenants.push({ name, allocated: new Float64Array(this.dims), share: 0, integral: 0, last: this.start });
+      this.tenants.push({ name, allocated: new Float64Array(this.dims), share: 0, integral: 0, last: this.start, shares: new Float64Array(this.dims), shareIntegrals: new Float64Array(this.dims) });
     }
     return i;
   }
@@ -101,14 +101,14 @@ export class UsageLedger {
   /** Adds (sign +1) or removes (-1) `demand` from tenant `t` at `now`, integrating its dominant share. */
   tenantChange(t: number, demand: Float64Array, sign: 1 | -1, now: Micros): void {
     const usage = this.tenants[t] as TenantUsage;
-    usage.integral += usage.share * (now - usage.last);
-    usage.last = now;
+    integrate(usage, now);
     let share = 0;
     const total = this.cluster.totalCapacity;
     for (let d = 0; d < this.dims; d++) {
       const a = (usage.allocated[d] as number) + sign * (demand[d] as number);
       usage.allocated[d] = a;
       const cap = total[d] as number;
+      usage.shares[d] = cap > 0 ? a / cap : 0;
       if (cap > 0 && a / cap > share) share = a / cap;
     }
     usage.share = share;
@@ -119,16 +119,24 @@ export class UsageLedger {
     this.ensure(this.cluster.size);
     for (let m = 0; m < this.cluster.size; m++) this.touch(m, now);
     this.touchCluster(now);
-    for (const usage of this.tenants) {
-      usage.integral += usage.share * (now - usage.last);
-      usage.last = now;
-    }
+    for (const usage of this.tenants) integrate(usage, now);
   }
 
   /** Each tenant's time-averaged dominant share over [start, now], in order of first sight. */
   tenantShares(now: Micros): { name: string; share: number }[] {
     const span = now - this.start;
     return this.tenants.map((u) => ({ name: u.name, share: span > 0 ? u.integral / span : 0 }));
+  }
+
+  /** Tenants seen so far, in order of first sight: name, allocation and shares now (allocation ÷ capacity up at their last change). */
+  get tenantUsage(): readonly Readonly<TenantUsage>[] {
+    return this.tenants;
+  }
+
+  /** Each tenant's time-averaged share of every resource over [start, now] (call after `finish(now)`). */
+  tenantResourceShares(now: Micros): Float64Array[] {
+    const span = now - this.start;
+    return this.tenants.map((u) => u.shareIntegrals.map((x) => (span > 0 ? x / span : 0)));
   }
 
   /** Makes room for machines added since construction. */
@@ -151,10 +159,21 @@ export class UsageLedger {
   }
 }
 
-interface TenantUsage {
+export interface TenantUsage {
   readonly name: string;
   readonly allocated: Float64Array;
+  /** Dominant share (unweighted, flat) since the tenant's last change. */
   share: number;
   integral: number;
   last: Micros;
+  /** Per resource: allocated ÷ capacity up, since the last change, and its time integral. */
+  readonly shares: Float64Array;
+  readonly shareIntegrals: Float64Array;
+}
+
+function integrate(usage: TenantUsage, now: Micros): void {
+  const dt = now - usage.last;
+  usage.integral += usage.share * dt;
+  for (let d = 0; d < usage.shares.length; d++) usage.shareIntegrals[d] = (usage.shareIntegrals[d] as number) + (usage.shares[d] as number) * dt;
+  usage.last = now;
 }

@@ -301,7 +301,7 @@ describe('clustersim commands', () => {
     expect(result.stdout).toMatch(/option tries \(integer, default 32\)/);
   });
 
-  const RUN_FILES = ['events.arrow', 'machines.arrow', 'manifest.json', 'summary.json', 'tasks.arrow', 'timeseries.arrow'];
+  const RUN_FILES = ['events.arrow', 'machines.arrow', 'manifest.json', 'summary.json', 'tasks.arrow', 'tenant_summary.arrow', 'tenants.arrow', 'timeseries.arrow'];
 
   it('simulate with good input exits 0 and creates the run folder with its five files', async () => {
     const out = join(dir, 'results', 'run1');

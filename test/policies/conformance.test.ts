@@ -5,9 +5,10 @@ import { isInputError } from '../../src/errors.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { OptionSpec, Policy } from '../../src/policy.js';
 import { machines, PolicyHarness } from '../helpers/policy-fixtures.js';
-import { runPolicyConformance } from './conformance.js';
+import { CONFIGURED, runPolicyConformance } from './conformance.js';
 
 for (const name of policyNames()) runPolicyConformance(name, () => resolvePolicy(name));
+for (const [name, options] of CONFIGURED) runPolicyConformance(`${name} ${JSON.stringify(options)}`, () => resolvePolicy(name, options));
 
 /** The options a registered policy name accepts, from the registry's own description. */
 function optionsOf(name: string): Record<string, OptionSpec> {
@@ -111,7 +112,8 @@ describe('policy registry', () => {
       expect(part.description.length).toBeGreaterThan(0);
       expect(part.cost.length).toBeGreaterThan(0);
       for (const spec of Object.values(part.options)) {
-        expect(typeof spec.default).toBe(spec.type === 'integer' ? 'number' : spec.type);
+        if (spec.type === 'array') expect(Array.isArray(spec.default)).toBe(true);
+        else expect(typeof spec.default).toBe(spec.type === 'integer' ? 'number' : spec.type);
         expect(spec.description.length).toBeGreaterThan(0);
       }
     }

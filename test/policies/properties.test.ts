@@ -6,6 +6,7 @@ import type { Simulation } from '../../src/experiment/simulation.js';
 import { satisfies } from '../../src/model/constraints.js';
 import type { Task } from '../../src/model/task.js';
 import { arbScenario, canEverRun, simulate, type Instrumented } from '../helpers/policy-fixtures.js';
+import { CONFIGURED } from './conformance.js';
 
 function check(condition: boolean, message: () => string): void {
   if (!condition) throw new Error(message());
@@ -42,11 +43,13 @@ function conservation(sim: Simulation, run: Instrumented): void {
 
 const STATES = new Set(['finished', 'unschedulable', 'running', 'waiting']);
 
-describe.each(policyNames())('%s over generated clusters and workloads', (name) => {
+const RUNS = [...policyNames().map((name) => [name, {}] as const), ...CONFIGURED];
+
+describe.each(RUNS)('%s %j over generated clusters and workloads', (name, options) => {
   it('conserves resources after every event and reports every task once, consistently', async () => {
     await fc.assert(
       fc.asyncProperty(arbScenario(40), fc.nat({ max: 10_000 }), async ({ spec, tasks, chunkSize }, seed) => {
-        const { sim, ended } = await simulate(spec, tasks, resolvePolicy(name), { seed, chunkSize, afterEvent: conservation });
+        const { sim, ended } = await simulate(spec, tasks, resolvePolicy(name, options), { seed, chunkSize, afterEvent: conservation });
         const byId = new Map<string, Task>();
         for (const task of ended) {
           expect(byId.has(task.id), `task ${task.id} reported twice`).toBe(false);
