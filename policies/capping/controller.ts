@@ -10,7 +10,7 @@ export interface CapRule {
   tick(clusterMean: number, nodes: readonly NodePower[]): CapAction | null;
 }
 
-export const CAPPING_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+const CAPPING_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   hi_w: { type: 'number', default: 700, min: 0, description: 'Cap when the cluster mean power is above this (watts; Elektron -hiThreshold)' },
   lo_w: { type: 'number', default: 400, min: 0, description: 'Uncap when the cluster mean power is below this (watts; Elektron -loThreshold)' },
   interval_s: { type: 'number', default: 1, min: 0.000001, description: 'Seconds between ticks (Elektron samples power once a second)' },

@@ -33,10 +33,6 @@ export interface PackOptions {
 /** Fills one offer from `queue` (which it edits: exhausted entries are cut out); returns how many it placed. */
 export type OfferPacker = <T>(queue: Entry<T>[], offer: Offer<T>, options: PackOptions) => number;
 
-export function remaining<T>(entry: Entry<T>): number {
-  return entry.tasks.length - entry.head;
-}
-
 /** Takes the entry's next instance; returns true if that exhausted the entry. */
 export function launch<T>(entry: Entry<T>, offer: Offer<T>): boolean {
   offer.take(entry.tasks[entry.head++] as T);

@@ -44,6 +44,13 @@ function elektronComposite(kind: string): CompositeFactory {
   };
 }
 
+/**
+ * Elektron (spdfg/elektron @23875d4) as composites. Cost per round: O(E) to keep the queue, then per
+ * offered machine one pass over the queue plus O(D log N) per entry shape to find the next machine.
+ * Simplified: every up machine is an offer, in slot order, with no offer latency; offers come back
+ * `offer_interval_s` after a cycle that may have left room (Mesos refuse_seconds); an entry is a run of
+ * consecutive submissions of one job with one profile; the watts budget is an attribute or the peak.
+ */
 export const elektronComposites: Readonly<Record<string, CompositeFactory>> = {
   'elektron-first-fit': elektronComposite('first-fit'),
   'elektron-bin-packing': elektronComposite('bin-packing'),
