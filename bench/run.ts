@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { scenarios, type Measurement } from './scenarios.js';
+import { TRACE_TARGETS } from './traces.js';
 
 const MIB = 1024;
 const RSS_LIMIT_KIB = 1.5e9 / 1024;
@@ -13,6 +14,7 @@ const TARGETS: Record<string, { text: string; met: (m: Measurement) => boolean }
   'e2e-first-fit': { text: '≥ 300 k tasks/s, ≤ 1.5 GB', met: (m) => (m.tasksPerSecond ?? 0) >= 3e5 && m.peakRssKiB <= RSS_LIMIT_KIB },
   'e2e-best-fit': { text: '≥ 300 k tasks/s, ≤ 1.5 GB', met: (m) => (m.tasksPerSecond ?? 0) >= 3e5 && m.peakRssKiB <= RSS_LIMIT_KIB },
   'memory-4x': { text: '≤ 1.5 GB', met: (m) => m.peakRssKiB <= RSS_LIMIT_KIB },
+  ...TRACE_TARGETS,
 };
 
 interface Result {
@@ -98,6 +100,11 @@ function runAll(args: Args): void {
     const a = one.measurement.peakRssKiB;
     const b = four.measurement.peakRssKiB;
     process.stdout.write(`\nmemory growth (fifo+first-fit): ${one.measurement.tasks?.toLocaleString('en-US')} tasks → ${mib(a)} MiB peak RSS, ${four.measurement.tasks?.toLocaleString('en-US')} tasks → ${mib(b)} MiB (×${(b / a).toFixed(2)})\n`);
+  }
+  const small = results.find((r) => r.scenario === 'memory-google-small');
+  const large = results.find((r) => r.scenario === 'memory-google-large');
+  if (small !== undefined && large !== undefined) {
+    process.stdout.write(`memory growth (Google task_events, gzip): ${small.measurement.events.toLocaleString('en-US')} rows → ${mib(small.measurement.peakRssKiB)} MiB peak RSS, ${large.measurement.events.toLocaleString('en-US')} rows → ${mib(large.measurement.peakRssKiB)} MiB\n`);
   }
   const json = `${JSON.stringify({ quick: args.quick, machine, results }, null, 2)}\n`;
   if (args.json !== undefined) writeFileSync(args.json, json);

@@ -10,6 +10,7 @@ import { PendingDir } from '../src/experiment/run-dir.js';
 import { runGroups, Simulation } from '../src/experiment/simulation.js';
 import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
+import { traceScenarios } from './traces.js';
 import { benchCluster, benchTrace } from './workload.js';
 import { drfScenarios } from './drf.js';
 import { powerScenarios } from './power.js';
@@ -46,6 +47,7 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('e2e-best-fit', 'fifo+best-fit', 1_000_000 / scale, machines),
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
     ...drfScenarios(scale),
+    ...traceScenarios(quick),
     ...powerScenarios(1_000_000 / scale, machines),
   ];
 }

@@ -7,8 +7,12 @@ import { loadExperiment } from '../experiment/config.js';
 import { runToDirectory } from '../experiment/run.js';
 import { checkPolicy, comparisonRows, formatComparison, planExperiment, runExperiment } from '../experiment/runner.js';
 import { loadClusterSpec } from '../model/cluster-spec.js';
-import { checkTraceRef, type TraceRef } from '../traces/index.js';
+import { checkTraceRef, defaultClusterOf, type TraceRef } from '../traces/index.js';
+import { describeReport } from '../traces/problems.js';
+import type { RunOutcome } from '../experiment/run.js';
+import { jsonObject } from './json-option.js';
 import { progressPrinter } from './progress.js';
+import { traceCommand } from './trace.js';
 
 const EXIT_INPUT = 2;
 
@@ -45,6 +49,7 @@ async function parse(argv: readonly string[]): Promise<number> {
         const progress = args.quiet ? undefined : progressPrinter();
         const outcomes = await runExperiment(runs, resultsDir, progress);
         progress?.end();
+        warnTraceReport(outcomes[0]);
         process.stdout.write(`\n${config.name}: ${runs.length} runs, results in ${resultsDir}\n\n${formatComparison(comparisonRows(outcomes))}\n`);
       },
     )
@@ -53,7 +58,7 @@ async function parse(argv: readonly string[]): Promise<number> {
       'Simulate one run without an experiment file',
       (y) =>
         y
-          .option('cluster', { type: 'string', demandOption: true, describe: 'Cluster spec file (YAML or JSON)' })
+          .option('cluster', { type: 'string', describe: 'Cluster spec file (YAML or JSON); default: the trace format\'s own (SWF header, GPU node list, Google machine_events)' })
           .option('trace', { type: 'string', describe: 'Trace file or folder (native CSV unless --trace-format says otherwise)' })
           .option('trace-format', { type: 'string', default: 'native', describe: 'Trace format (see the README)' })
           .option('trace-options', { type: 'string', default: '{}', describe: 'Trace format options as a JSON object' })
@@ -74,8 +79,8 @@ async function parse(argv: readonly string[]): Promise<number> {
         const policy = resolvePolicy(args.policy, options, {}, { field: '--policy-options' });
         const trace: TraceRef = { format: args['trace-format'], path: args.trace === undefined ? null : resolve(args.trace), options: traceOptions, where: { field: '--trace-format' }, optionsWhere: { field: '--trace-options' } };
         checkTraceRef(trace);
-        const clusterFile = resolve(args.cluster);
-        const cluster = loadClusterSpec(clusterFile);
+        const cluster = args.cluster === undefined ? defaultClusterOf(trace) : loadClusterSpec(resolve(args.cluster));
+        const clusterFile = cluster.file;
         checkPolicy(policy, cluster, {});
         const outcome = await runToDirectory(
           {
@@ -93,9 +98,11 @@ async function parse(argv: readonly string[]): Promise<number> {
           },
           resolve(args.out),
         );
+        warnTraceReport(outcome);
         process.stdout.write(`${JSON.stringify(outcome.summary, null, 2)}\nresults in ${outcome.dir}\n`);
       },
     )
+    .command('trace', 'Inspect a trace or convert it to native CSV (trace inspect|convert --help)', (y) => traceCommand(y), () => {})
     .command(
       'policies',
       'List the registered queue orders, placements and composites with their options',
@@ -116,7 +123,7 @@ async function parse(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${lines.join('\n')}\n`);
       },
     )
-    .demandCommand(1, 'Name a command: run, simulate or policies.')
+    .demandCommand(1, 'Name a command: run, simulate, trace or policies.')
     .strict()
     .help()
     .alias('help', 'h')
@@ -131,14 +138,8 @@ async function parse(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-/** Parses a JSON-object option such as --policy-options. */
-function jsonObject(flag: string, text: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw inputError(SyntaxError, `${flag} is not valid JSON: ${show(text)}`);
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw inputError(TypeError, `${flag} must be a JSON object, got ${show(text)}`);
-  return value as Record<string, unknown>;
+/** Prints what the trace reader skipped or left out (the same for every run of one trace), if anything. */
+function warnTraceReport(outcome: RunOutcome | undefined): void {
+  const text = outcome?.traceReport === null || outcome === undefined ? '' : describeReport('trace', outcome.traceReport);
+  if (text !== '') process.stderr.write(`clustersim: ${text}\n`);
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigDocument, type FieldReader } from '../document.js';
 import { show, type Where } from '../errors.js';
-import type { TraceRef } from '../traces/index.js';
+import { traceFormats, type TraceRef } from '../traces/index.js';
 
 /** One policy entry of an experiment: a registry name, its options, and the label runs are named by. */
 export interface PolicyEntry {
@@ -26,8 +26,8 @@ export interface ControllerEntry {
 export interface ExperimentConfig {
   readonly file: string;
   readonly name: string;
-  /** Absolute paths, resolved against the experiment file's folder. */
-  readonly cluster: string;
+  /** Absolute paths, resolved against the experiment file's folder; no cluster = the trace format's default cluster. */
+  readonly cluster: string | null;
   readonly trace: TraceRef;
   readonly policies: readonly PolicyEntry[];
   /** Periodic controllers every run gets (power capping, autoscaling). */
@@ -84,7 +84,8 @@ export function readExperiment(r: FieldReader): ExperimentConfig {
     if (!existsSync(path)) r.fail(RangeError, at, `file not found: ${show(r.get(at))} (looked for ${path})`);
     return path;
   };
-  const cluster = existing(['cluster']);
+  const trace = readTraceRef(r, existing);
+  const cluster = r.get(['cluster']) === undefined && traceFormats[trace.format]?.defaultCluster !== undefined ? null : existing(['cluster']);
   const controllers = (r.get(['controllers']) === undefined ? [] : r.array(['controllers'])).map((_, i): ControllerEntry => {
     const at = ['controllers', i];
     const where = r.doc.where(at);
@@ -97,7 +98,7 @@ export function readExperiment(r: FieldReader): ExperimentConfig {
     file: r.doc.file,
     name,
     cluster,
-    trace: readTraceRef(r, existing),
+    trace,
     policies,
     controllers,
     maxAttempts,

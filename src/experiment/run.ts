@@ -12,6 +12,7 @@ import type { Policy } from '../policy.js';
 import { PowerOutputs } from '../power/outputs.js';
 import type { ControllerSetup } from '../../policies/index.js';
 import { openTrace, type TraceRef } from '../traces/index.js';
+import type { TraceReport } from '../traces/problems.js';
 import { PendingDir } from './run-dir.js';
 import { runGroups, Simulation } from './simulation.js';
 
@@ -37,6 +38,8 @@ export interface RunOutcome {
   readonly dir: string;
   readonly summary: Summary;
   readonly wallSeconds: number;
+  /** Rows the trace reader skipped (lenient mode) and tasks it left out, if its format reports them. */
+  readonly traceReport: TraceReport | null;
 }
 
 /** Runs `plan` into `<outDir>` atomically; on any failure nothing is left behind. */
@@ -79,9 +82,10 @@ export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?:
       events: sim.events,
       events_per_s: sim.events / wallSeconds,
       tasks_per_s: (summary['tasks'] ?? 0) / wallSeconds,
+      trace_report: trace.report?.() ?? null,
     });
     dir.commit();
-    return { id: plan.id, dir: outDir, summary, wallSeconds };
+    return { id: plan.id, dir: outDir, summary, wallSeconds, traceReport: trace.report?.() ?? null };
   } catch (error) {
     recorder.abort();
     dir.discard();
@@ -138,7 +142,7 @@ function hashFile(path: string): Promise<string> {
 async function configHash(config: ReturnType<typeof runConfig>, plan: RunPlan): Promise<string> {
   const h = createHash('sha256');
   h.update(JSON.stringify({ ...config, cluster: undefined, trace: undefined }));
-  h.update(await hashFile(plan.clusterFile));
+  h.update(await hashPath(plan.clusterFile));
   if (plan.trace.path !== null) h.update(await hashPath(plan.trace.path));
   return h.digest('hex');
 }

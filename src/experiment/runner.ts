@@ -1,7 +1,7 @@
 // Runs an experiment: every policy × seed, one results directory per run, and a comparison table.
 import { join } from 'node:path';
 import { resolveController, resolvePolicy } from '../../policies/index.js';
-import { checkTraceRef } from '../traces/index.js';
+import { checkTraceRef, defaultClusterOf } from '../traces/index.js';
 import { inputError, isInputError, type Where } from '../errors.js';
 import { Cluster } from '../model/cluster.js';
 import { loadClusterSpec, type ClusterSpec } from '../model/cluster-spec.js';
@@ -19,7 +19,7 @@ export interface PlannedRun {
 
 /** Expands an experiment into runs, policies outermost, then seeds; resolves every policy first. */
 export function planExperiment(config: ExperimentConfig): PlannedRun[] {
-  const cluster = loadClusterSpec(config.cluster);
+  const cluster = config.cluster === null ? defaultClusterOf(config.trace) : loadClusterSpec(config.cluster);
   const policies = config.policies.map((entry) => {
     const policy = resolvePolicy(entry.name, entry.options, entry.where, entry.optionsWhere);
     checkPolicy(policy, cluster, entry.optionsWhere);
@@ -33,7 +33,7 @@ export function planExperiment(config: ExperimentConfig): PlannedRun[] {
       plan: {
         id: `${entry.label}-seed${seed}`,
         experiment: config.name,
-        clusterFile: config.cluster,
+        clusterFile: cluster.file,
         cluster,
         trace: config.trace,
         policy,

@@ -5,6 +5,7 @@ import { inputError, show } from '../errors.js';
 import { Cluster } from '../model/cluster.js';
 import type { ClusterSpec } from '../model/cluster-spec.js';
 import { satisfies } from '../model/constraints.js';
+import { DependencyGate } from './dependencies.js';
 import { makeTask, nextAttempt, type Task, type TaskSpec, type TaskView } from '../model/task.js';
 import { LiveClusterView } from '../model/view.js';
 import { UsageLedger } from '../metrics/usage.js';
@@ -108,6 +109,7 @@ export class Simulation implements ClusterControl {
   private readonly firstOnMachine: number[] = [];
   private readonly lastOnMachine: number[] = [];
   private readonly freeSlots: number[] = [];
+  private readonly dependencies = new DependencyGate();
   private buffer: readonly TaskSpec[] = [];
   private next = 0;
   private needRefill = false;
@@ -237,6 +239,8 @@ export class Simulation implements ClusterControl {
     this.ledger.finish(this.end);
     const remaining = this.live.filter((t): t is Task => t !== undefined).sort((a, b) => a.uid - b.uid);
     for (const task of remaining) this.observer.taskEnded(task, this);
+    // tasks whose dependencies never completed were never submitted: reported as still waiting
+    for (const spec of this.dependencies.held()) this.observer.taskEnded(makeTask(spec, this.admitted++), this);
     await chunks.return?.();
     await machineChunks?.return?.();
   }
@@ -396,17 +400,29 @@ export class Simulation implements ClusterControl {
 
   private arrive(): void {
     const spec = this.buffer[this.next++] as TaskSpec;
-    const task = makeTask(spec, this.admitted++);
     if (this.firstSubmit < 0) this.begin(spec.submit);
+    if (spec.after === undefined || this.dependencies.admits(spec)) this.admit(spec);
+    this.scheduleNextArrival();
+  }
+
+  private admit(spec: TaskSpec): void {
+    const task = makeTask(spec, this.admitted++);
     if (!this.canEverRun(task)) {
       task.state = 'unschedulable';
       this.observer.taskEnded(task, this);
+      this.endedForGood(task);
     } else {
       task.tenantIndex = this.ledger.tenant(task.tenant);
       this.enqueue(task);
     }
-    this.scheduleNextArrival();
   }
+
+  /** A task ended with no attempt to come: tasks held for the dependency it completes may be admitted now. */
+  private endedForGood(task: Task): void {
+    if (task.completes === undefined) return;
+    for (const spec of this.dependencies.ended(task.completes)) this.admit({ ...spec, submit: Math.max(spec.submit, this.now) });
+  }
+
 
   /** The first submission: accounting, sampling and periodic ticks start here. */
   private begin(time: Micros): void {
@@ -473,6 +489,7 @@ export class Simulation implements ClusterControl {
   private finish(slot: number): void {
     const task = this.live[slot] as Task;
     this.stop(task, 'finished');
+    this.endedForGood(task);
     if (this.pending > 0) this.requestRound();
   }
 
@@ -504,6 +521,7 @@ export class Simulation implements ClusterControl {
     if (task.finishAt >= 0) this.liveQueued--;
     this.stop(task, 'killed');
     if (task.attempt + 1 < this.maxAttempts) this.enqueue(nextAttempt(task, this.admitted++, this.now));
+    else this.endedForGood(task);
   }
 
   private join(m: number): void {

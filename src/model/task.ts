@@ -22,6 +22,13 @@ export interface TaskSpec {
   /** Demand per resource dimension, integers in base units, indexed like the resource space. */
   readonly demand: Float64Array;
   readonly constraints: readonly Constraint[];
+  /**
+   * Dependency keys this task waits for: it is admitted (submitted at the time the last one
+   * completes, if later than `submit`) only once all have completed. Absent for independent tasks.
+   */
+  readonly after?: readonly string[] | undefined;
+  /** The dependency key this task counts toward: it completes once `of` tasks carrying it have ended for good. */
+  readonly completes?: { readonly key: string; readonly of: number } | undefined;
 }
 
 /** What policies may read about a task. */
@@ -60,6 +67,7 @@ export function makeTask(spec: TaskSpec, uid: number): Task {
     duration: spec.duration,
     demand: spec.demand,
     constraints: spec.constraints,
+    completes: spec.completes,
     uid,
     attempt: 0,
     state: 'waiting',

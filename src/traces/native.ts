@@ -1,12 +1,12 @@
 // The native trace format: CSV with a header, one row per task, resources in the cluster's base units.
-import { createReadStream, statSync } from 'node:fs';
-import { parse } from 'csv-parse';
 import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
 import { NONE, parseConstraints, type Constraint } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import { MAX_QUANTITY } from '../model/resources.js';
 import type { TaskKind, TaskSpec } from '../model/task.js';
+import { ByteCounter, fileSize, readLines } from './lines.js';
+import { Problems } from './problems.js';
 import { CHUNK_SIZE, type TraceSource } from './source.js';
 
 const REQUIRED = ['task_id', 'submit', 'duration'] as const;
@@ -21,49 +21,36 @@ export const DEFAULT_TENANT = 'default';
  * in its base unit), and optionally `job_id`, `tenant`, `priority` (integer, higher first),
  * `kind` (`batch` or `service`) and `constraints` (`attr=v1|v2;attr!=v`).
  */
-export function nativeTrace(file: string, resources: ResourceSpace): TraceSource {
-  let size = 0;
-  let consumed = 0;
+export function nativeTrace(file: string, resources: ResourceSpace, lenient = false): TraceSource {
+  const problems = new Problems(lenient);
+  const bytes = new ByteCounter();
   return {
     name: file,
-    progress: () => (size > 0 ? Math.min(1, consumed / size) : null),
+    progress: () => bytes.fraction(),
+    report: () => problems.report(),
     async *chunks() {
-      try {
-        size = statSync(file).size;
-      } catch (error) {
-        const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-        throw inputError(Error, `Cannot read trace ${file}: ${reason}`);
-      }
-      const input = createReadStream(file);
-      input.on('data', (chunk) => {
-        consumed += chunk.length;
-      });
-      const parser = input.pipe(parse({ info: true, relax_column_count: false, skip_empty_lines: true, trim: true, bom: true }));
-      input.on('error', (error) => parser.destroy(error));
+      bytes.size = fileSize(file);
       let reader: RowReader | undefined;
       let chunk: TaskSpec[] = [];
-      try {
-        for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-          if (reader === undefined) {
-            reader = new RowReader(file, record, resources);
-            continue;
+      for await (const { lines, first } of readLines(file, bytes)) {
+        for (let i = 0; i < lines.length; i++) {
+          let line = lines[i] as string;
+          if (line === '') continue;
+          const lineNo = first + i;
+          if (lineNo === 1 && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+          try {
+            const record = splitCsvLine(line, file, lineNo);
+            if (reader === undefined) reader = new RowReader(file, record, resources);
+            else chunk.push(reader.read(record, lineNo));
+          } catch (error) {
+            if (reader === undefined) throw error;
+            problems.skip(error);
           }
-          chunk.push(reader.read(record, info.lines));
           if (chunk.length === CHUNK_SIZE) {
             yield chunk;
             chunk = [];
           }
         }
-      } catch (error) {
-        const e = error as Error & { code?: string; lines?: number; record?: unknown };
-        if (typeof e.code === 'string' && e.code.startsWith('CSV_')) {
-          const what = e.message.replace(/,? *(at|on) line \d+\.?$/, '');
-          const row = Array.isArray(e.record) ? `; the row reads ${show(e.record.join(','))}` : '';
-          throw inputError(SyntaxError, `Malformed CSV: ${what}${row}`, { file, line: e.lines });
-        }
-        throw error;
-      } finally {
-        input.destroy();
       }
       if (reader === undefined) throw inputError(SyntaxError, 'The trace is empty: expected a header line', { file, line: 1 });
       if (chunk.length > 0) yield chunk;
@@ -71,10 +58,53 @@ export function nativeTrace(file: string, resources: ResourceSpace): TraceSource
   };
 }
 
+/**
+ * Splits one CSV line into fields, trimming the space around them. Quoted fields (`"a,b"`, with
+ * `""` for a quote) are supported within a line; a quote left open at the end of the line is an
+ * input error, since rows never span lines in this format.
+ */
+export function splitCsvLine(line: string, file: string, lineNo: number): string[] {
+  if (!line.includes('"')) {
+    const fields = line.split(',');
+    if (line.includes(' ') || line.includes('\t')) for (let i = 0; i < fields.length; i++) fields[i] = (fields[i] as string).trim();
+    return fields;
+  }
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    while (line[i] === ' ' || line[i] === '\t') i++;
+    let value = '';
+    if (line[i] === '"') {
+      i++;
+      for (;;) {
+        const close = line.indexOf('"', i);
+        if (close < 0) throw inputError(SyntaxError, `Malformed CSV: a quoted field is not closed before the end of the line; the row reads ${show(line)}`, { file, line: lineNo });
+        value += line.slice(i, close);
+        i = close + 1;
+        if (line[i] !== '"') break;
+        value += '"';
+        i++;
+      }
+      while (line[i] === ' ' || line[i] === '\t') i++;
+      if (i < line.length && line[i] !== ',') throw inputError(SyntaxError, `Malformed CSV: text after a closing quote at column ${i + 1}; the row reads ${show(line)}`, { file, line: lineNo });
+    } else {
+      const comma = line.indexOf(',', i);
+      const stop = comma < 0 ? line.length : comma;
+      value = line.slice(i, stop).trim();
+      if (value.includes('"')) throw inputError(SyntaxError, `Malformed CSV: a quote inside an unquoted field; the row reads ${show(line)}`, { file, line: lineNo });
+      i = stop;
+    }
+    fields.push(value);
+    if (i >= line.length) return fields;
+    i++;
+  }
+}
+
 /** Turns CSV records into tasks, checking every field and the submit order. */
 class RowReader {
   private readonly col: Record<string, number> = {};
   private readonly resourceCols: number[];
+  private readonly width: number;
   private lastSubmit = -Infinity;
   private lastSubmitLine = 0;
   private readonly constraintCache = new Map<string, readonly Constraint[]>();
@@ -94,9 +124,13 @@ class RowReader {
       }
     }
     this.resourceCols = resources.names.map((name) => this.col[name] as number);
+    this.width = header.length;
   }
 
   read(record: string[], line: number): TaskSpec {
+    if (record.length !== this.width) {
+      throw inputError(SyntaxError, `Malformed CSV: wrong number of columns (expect ${this.width}, got ${record.length}, as in the header); the row reads ${show(record.join(','))}`, { file: this.file, line });
+    }
     const field = (name: string): string | undefined => {
       const i = this.col[name];
       return i === undefined ? undefined : record[i];

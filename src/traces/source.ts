@@ -2,6 +2,7 @@
 import type { Micros } from '../engine/time.js';
 import type { Attributes } from '../model/constraints.js';
 import type { TaskSpec } from '../model/task.js';
+import type { TraceReport } from './problems.js';
 
 /**
  * A change to the machine population recorded in a trace (Google `machine_events`, Alibaba
@@ -32,6 +33,8 @@ export interface TraceSource {
   machineEvents?(): AsyncIterable<readonly MachineEvent[]>;
   /** Fraction of the input consumed so far (0..1), or null when unknown; for progress. */
   progress(): number | null;
+  /** Rows skipped (lenient mode) and tasks left out so far, for formats that have such rules. */
+  report?(): TraceReport;
 }
 
 /** Tasks per chunk handed to the simulation. */

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { cli, type Result } from '../helpers/cli.js';
 
 const CLUSTER = `resources:
   cpu: { unit: millicore }
@@ -37,30 +37,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   rmSync(dir, { recursive: true, force: true });
 });
-
-interface Result {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs the CLI in-process, capturing stdout and stderr (and console output, which yargs uses for help). */
-async function cli(...argv: string[]): Promise<Result> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void (stdout += `${args.join(' ')}\n`));
-  vi.spyOn(console, 'info').mockImplementation((...args: unknown[]) => void (stdout += `${args.join(' ')}\n`));
-  vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void (stderr += `${args.join(' ')}\n`));
-  vi.spyOn(console, 'warn').mockImplementation((...args: unknown[]) => void (stderr += `${args.join(' ')}\n`));
-  try {
-    const code = await main(argv);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
 
 function write(files: Readonly<Record<string, string>>): void {
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -280,7 +256,7 @@ describe('clustersim commands', () => {
   it('no command exits 2 and says what to do', async () => {
     const result = await cli();
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/run, simulate or policies/);
+    expect(result.stderr).toMatch(/run, simulate, trace or policies/);
   });
 
   it('policies --json lists every part as JSON', async () => {
