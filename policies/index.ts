@@ -3,14 +3,20 @@ import { inputError, show, type Where } from '../src/errors.js';
 import { resolveOptions } from '../src/options.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
+import { extrema } from './capping/extrema.js';
+import { progressiveExtrema } from './capping/progressive-extrema.js';
 import { composedPolicy } from './compose.js';
 import { drfOrder } from './drf/order.js';
 import { mesos } from './drf/offers.js';
 import { fenzoAutoscaler } from './fenzo/autoscaler.js';
 import { fenzo } from './fenzo/placement.js';
 import { fenzoQueue, fenzoTiers } from './fenzo/queue.js';
+import { elektronComposites } from './elektron/policies.js';
+import { elektronSwitching } from './elektron/switching.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
+import { minPowerIncrease } from './min-power-increase.js';
+import { powerDown } from './power-down.js';
 import { priority } from './priority.js';
 import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
@@ -25,6 +31,7 @@ export const placements = {
   'worst-fit': worstFit,
   random,
   fenzo,
+  'min-power-increase': minPowerIncrease,
 } as const satisfies Record<string, PartFactory<Placement>>;
 
 export type QueueOrderName = keyof typeof queueOrders;
@@ -38,10 +45,19 @@ export interface CompositeFactory {
   create(name: string, options: Options): Policy;
 }
 
-export const composites: Readonly<Record<string, CompositeFactory>> = { mesos };
+export const composites: Readonly<Record<string, CompositeFactory>> = {
+  mesos,
+  ...elektronComposites,
+  'elektron-switching': elektronSwitching,
+};
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
-export const controllers: Readonly<Record<string, ControllerFactory>> = { 'fenzo-autoscaler': fenzoAutoscaler };
+export const controllers: Readonly<Record<string, ControllerFactory>> = {
+  extrema,
+  'progressive-extrema': progressiveExtrema,
+  'power-down': powerDown,
+  'fenzo-autoscaler': fenzoAutoscaler,
+};
 
 /** A controller resolved with its options, ready to be made for a run. */
 export interface ControllerSetup {

@@ -2,6 +2,7 @@
 import type { Micros } from './engine/time.js';
 import type { Attributes } from './model/constraints.js';
 import type { ResourceSpace } from './model/resources.js';
+import type { GroupPower } from './power/spec.js';
 import type { TaskView } from './model/task.js';
 
 /**
@@ -26,6 +27,8 @@ export interface ClusterView {
   free(machine: number, dim: number): number;
   /** Tasks running on the machine. */
   runningCount(machine: number): number;
+  /** The machine group's power model and settings, or undefined when its group has none. */
+  power(machine: number): GroupPower | undefined;
   /** Capacity summed over up machines. */
   totalCapacity(dim: number): number;
   /** True if the machine is up, has room for the task and satisfies its constraints. */

@@ -47,6 +47,10 @@ export class PseudoView implements ClusterView {
   attributes(): Attributes {
     return this.attrs;
   }
+  /** Pseudo machines draw no power: the shortfall evaluator counts machines, not watts. */
+  power(): undefined {
+    return undefined;
+  }
   speed(): number {
     return 1;
   }

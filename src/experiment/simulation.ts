@@ -296,6 +296,7 @@ export class Simulation implements ClusterControl {
     const old = this.cluster.speed[machine] as number;
     if (old === speed) return;
     const now = this.now;
+    this.ledger.touch(machine, now);
     this.cluster.speed[machine] = speed;
     for (let slot = this.firstOnMachine[machine] as number; slot >= 0; slot = this.nextOnMachine[slot] as number) {
       const task = this.live[slot] as Task;
