@@ -16,6 +16,7 @@ const TARGETS: Record<string, { text: string; met: (m: Measurement) => boolean }
   'memory-4x': { text: '≤ 1.5 GB', met: (m) => m.peakRssKiB <= RSS_LIMIT_KIB },
   'sweep-24': { text: '≤ 0.55 × sequential', met: (m) => Number(m.workload?.['ratio']) <= 0.55 && m.workload?.['identical_index'] === 'yes' },
   ...TRACE_TARGETS,
+  'fenzo-indexed': { text: '≥ 100 k tasks/s', met: (m) => (m.tasksPerSecond ?? 0) >= 1e5 },
 };
 
 interface Result {

@@ -12,8 +12,12 @@ import { RunRecorder } from '../src/metrics/recorder.js';
 import { syntheticTrace } from '../src/traces/synthetic.js';
 import { sweepScenario } from './sweep.js';
 import { traceScenarios } from './traces.js';
+import { fenzoScenarios } from './fenzo.js';
 import { benchCluster, benchTrace } from './workload.js';
 import { drfScenarios } from './drf.js';
+import { powerScenarios } from './power.js';
+import type { ClusterSpec } from '../src/model/cluster-spec.js';
+import { PowerOutputs } from '../src/power/outputs.js';
 
 /** What a scenario measured. */
 export interface Measurement {
@@ -46,6 +50,8 @@ export function scenarios(quick: boolean): Scenario[] {
     endToEnd('memory-4x', 'fifo+first-fit', 4_000_000 / scale, machines),
     ...drfScenarios(scale),
     ...traceScenarios(quick),
+    ...fenzoScenarios(scale),
+    ...powerScenarios(1_000_000 / scale, machines),
     sweepScenario('sweep-24', quick ? 1 : 10),
   ];
 }
@@ -91,20 +97,20 @@ function engineScenario(name: string, events: number, pending: number): Scenario
  * Arrow files and summary.json into a temporary directory (removed afterwards). The time covers
  * everything from trace generation to the committed directory; hashing the outputs is not timed.
  */
-export function endToEnd(name: string, policyName: string, tasks: number, machines: number, tenants?: number): Scenario {
+export function endToEnd(name: string, policyName: string, tasks: number, machines: number, tenants?: number, variant: EndToEndVariant = {}): Scenario {
   return {
     name,
-    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${tenants === undefined ? '' : `, ${tenants.toLocaleString('en-US')} tenants`}`,
+    size: `${tasks.toLocaleString('en-US')} tasks, ${machines.toLocaleString('en-US')} machines, ${policyName}${tenants === undefined ? '' : `, ${tenants.toLocaleString('en-US')} tenants`}${variant.note ?? ''}`,
     async run() {
-      const cluster = benchCluster(machines);
+      const cluster = (variant.cluster ?? ((c: ClusterSpec) => c))(benchCluster(machines));
       const root = mkdtempSync(join(tmpdir(), 'clustersim-bench-'));
       try {
         const started = process.hrtime.bigint();
         const trace = syntheticTrace({ ...benchTrace(tasks, cluster), ...(tenants === undefined ? {} : { tenants }) });
         const dir = new PendingDir(join(root, 'run'));
-        const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace));
+        const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster));
         const sim = new Simulation(
-          { cluster, trace, policy: resolvePolicy(policyName), seed: 1, sampleInterval: secondsToMicros(10) },
+          { cluster, trace, policy: resolvePolicy(policyName, variant.options ?? {}), seed: 1, sampleInterval: secondsToMicros(10) },
           recorder,
         );
         // pending tasks, sampled whenever the simulation reads the next chunk of the trace
@@ -133,6 +139,7 @@ export function endToEnd(name: string, policyName: string, tasks: number, machin
             wait_mean_s: summary['wait_mean_s'] ?? null,
             wait_p99_s: summary['wait_p99_s'] ?? null,
             max_pending_sampled: maxPending,
+            energy_kwh: summary['energy_kwh'] ?? null,
             outputs_sha256: hashOutputs(join(root, 'run')),
           },
         };
@@ -141,6 +148,14 @@ export function endToEnd(name: string, policyName: string, tasks: number, machin
       }
     },
   };
+}
+
+/** A variation of the end-to-end run: a changed cluster (e.g. with power models) and policy options. */
+export interface EndToEndVariant {
+  readonly cluster?: (cluster: ClusterSpec) => ClusterSpec;
+  readonly options?: Readonly<Record<string, unknown>>;
+  /** Appended to the size line. */
+  readonly note?: string;
 }
 
 /** One sha256 over the run's Arrow files and summary.json, in name order: equal outputs, equal hash. */

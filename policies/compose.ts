@@ -25,7 +25,17 @@ export function composedPolicy(
       const scheduler: Scheduler = {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),
+        stopped(task) {
+          order.stopped?.(task);
+          placement.stopped?.(task);
+        },
+        machineChanged(m) {
+          order.machineChanged?.(m);
+          placement.machineChanged?.(m);
+        },
         schedule(out) {
+          order.round?.();
+          placement.round?.();
           order.visit((task: TaskView) => {
             if (view.mayFit(task)) {
               const m = placement.place(task);
@@ -35,8 +45,6 @@ export function composedPolicy(
           });
         },
       };
-      if (order.stopped !== undefined) scheduler.stopped = (task) => order.stopped?.(task);
-      if (order.machineChanged !== undefined) scheduler.machineChanged = (m) => order.machineChanged?.(m);
       return scheduler;
     },
   };

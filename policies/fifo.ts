@@ -29,6 +29,10 @@ export class FifoList implements QueueOrder {
     if (!this.visiting) this.compact();
   }
 
+  has(task: TaskView): boolean {
+    return this.index.has(task);
+  }
+
   remove(task: TaskView): void {
     const i = this.index.get(task);
     if (i === undefined) return;

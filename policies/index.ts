@@ -4,17 +4,26 @@ import { resolveOptions } from '../src/options.js';
 import { didYouMean } from '../src/suggest.js';
 import type { ControllerFactory, OptionSpec, Options, PartFactory, Placement, Policy, QueueOrder } from '../src/policy.js';
 import { bestFit } from './best-fit.js';
+import { extrema } from './capping/extrema.js';
+import { progressiveExtrema } from './capping/progressive-extrema.js';
 import { composedPolicy } from './compose.js';
 import { drfOrder } from './drf/order.js';
 import { mesos } from './drf/offers.js';
+import { fenzoAutoscaler } from './fenzo/autoscaler.js';
+import { fenzo } from './fenzo/placement.js';
+import { fenzoQueue, fenzoTiers } from './fenzo/queue.js';
+import { elektronComposites } from './elektron/policies.js';
+import { elektronSwitching } from './elektron/switching.js';
 import { fifo } from './fifo.js';
 import { firstFit } from './first-fit.js';
+import { minPowerIncrease } from './min-power-increase.js';
+import { powerDown } from './power-down.js';
 import { priority } from './priority.js';
 import { random } from './random.js';
 import { worstFit } from './worst-fit.js';
 
 /** Queue orders: who goes next. */
-export const queueOrders = { fifo, priority, drf: drfOrder } as const satisfies Record<string, PartFactory<QueueOrder>>;
+export const queueOrders = { fifo, priority, drf: drfOrder, 'fenzo-queue': fenzoQueue, 'fenzo-tiers': fenzoTiers } as const satisfies Record<string, PartFactory<QueueOrder>>;
 
 /** Placements: where a task goes. */
 export const placements = {
@@ -22,6 +31,8 @@ export const placements = {
   'best-fit': bestFit,
   'worst-fit': worstFit,
   random,
+  fenzo,
+  'min-power-increase': minPowerIncrease,
 } as const satisfies Record<string, PartFactory<Placement>>;
 
 export type QueueOrderName = keyof typeof queueOrders;
@@ -35,10 +46,19 @@ export interface CompositeFactory {
   create(name: string, options: Options): Policy;
 }
 
-export const composites: Readonly<Record<string, CompositeFactory>> = { mesos };
+export const composites: Readonly<Record<string, CompositeFactory>> = {
+  mesos,
+  ...elektronComposites,
+  'elektron-switching': elektronSwitching,
+};
 
 /** Controllers: periodic ticks that change the cluster (power capping, autoscaling). */
-export const controllers: Readonly<Record<string, ControllerFactory>> = {};
+export const controllers: Readonly<Record<string, ControllerFactory>> = {
+  extrema,
+  'progressive-extrema': progressiveExtrema,
+  'power-down': powerDown,
+  'fenzo-autoscaler': fenzoAutoscaler,
+};
 
 /** A controller resolved with its options, ready to be made for a run. */
 export interface ControllerSetup {

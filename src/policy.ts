@@ -2,6 +2,7 @@
 import type { Micros } from './engine/time.js';
 import type { Attributes } from './model/constraints.js';
 import type { ResourceSpace } from './model/resources.js';
+import type { GroupPower } from './power/spec.js';
 import type { TaskView } from './model/task.js';
 
 /**
@@ -16,12 +17,18 @@ export interface ClusterView {
   readonly size: number;
   isUp(machine: number): boolean;
   machineId(machine: number): string;
+  /** The cluster-spec group the machine belongs to (autoscalers grow and shrink groups). */
+  group(machine: number): string;
+  /** The machine groups, cluster-spec groups first. */
+  readonly groups: readonly string[];
   attributes(machine: number): Attributes;
   speed(machine: number): number;
   capacity(machine: number, dim: number): number;
   free(machine: number, dim: number): number;
   /** Tasks running on the machine. */
   runningCount(machine: number): number;
+  /** The machine group's power model and settings, or undefined when its group has none. */
+  power(machine: number): GroupPower | undefined;
   /** Capacity summed over up machines. */
   totalCapacity(dim: number): number;
   /** True if the machine is up, has room for the task and satisfies its constraints. */
@@ -127,20 +134,26 @@ export interface Policy {
   create(ctx: PolicyContext): Scheduler;
 }
 
+/** What a composed policy passes on to its parts besides their main calls; every hook is optional. */
+export interface PartHooks {
+  /** A scheduling round starts. */
+  round?(): void;
+  /** A task placed from this policy stopped running (orders that track allocations, e.g. DRF and tiers). */
+  stopped?(task: TaskView): void;
+  /** A machine joined, left, failed, recovered or changed (parts that index machines or remember misfits). */
+  machineChanged?(machine: number): void;
+}
+
 /** The order in which pending tasks are considered. */
-export interface QueueOrder {
+export interface QueueOrder extends PartHooks {
   add(task: TaskView): void;
   remove(task: TaskView): void;
   /** Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task. */
   visit(visit: (task: TaskView) => boolean): void;
-  /** A task placed from this queue stopped running (orders that track allocations, e.g. DRF). */
-  stopped?(task: TaskView): void;
-  /** A machine joined, left, failed, recovered or changed (orders that remember what did not fit). */
-  machineChanged?(machine: number): void;
 }
 
 /** Where a task goes: a machine slot, or -1 to leave it waiting. */
-export interface Placement {
+export interface Placement extends PartHooks {
   place(task: TaskView): number;
 }
 

@@ -9,6 +9,7 @@ import type { ClusterSpec } from '../model/cluster-spec.js';
 import { RunRecorder } from '../metrics/recorder.js';
 import type { Summary } from '../metrics/summary.js';
 import type { Policy } from '../policy.js';
+import { PowerOutputs } from '../power/outputs.js';
 import type { ControllerSetup } from '../../policies/index.js';
 import { openTrace, type TraceRef } from '../traces/index.js';
 import type { TraceReport } from '../traces/problems.js';
@@ -47,7 +48,7 @@ export interface RunOutcome {
 export async function runToDirectory(plan: RunPlan, outDir: string, onProgress?: (fraction: number | null) => void): Promise<RunOutcome> {
   const trace = openTrace(plan.trace, plan.cluster, plan.seed);
   const dir = new PendingDir(outDir);
-  const recorder = new RunRecorder(dir.path, plan.cluster.resources, runGroups(plan.cluster, trace));
+  const recorder = new RunRecorder(dir.path, plan.cluster.resources, runGroups(plan.cluster, trace), new PowerOutputs(plan.cluster));
   const started = process.hrtime.bigint();
   const startedAt = new Date().toISOString();
   try {

@@ -296,6 +296,7 @@ export class Simulation implements ClusterControl {
     const old = this.cluster.speed[machine] as number;
     if (old === speed) return;
     const now = this.now;
+    this.ledger.touch(machine, now);
     this.cluster.speed[machine] = speed;
     for (let slot = this.firstOnMachine[machine] as number; slot >= 0; slot = this.nextOnMachine[slot] as number) {
       const task = this.live[slot] as Task;
@@ -369,6 +370,8 @@ export class Simulation implements ClusterControl {
    */
   private onlyTimersLeft(): boolean {
     if (this.liveQueued > 0 || this.arrivalAt !== Infinity || this.machineAt !== Infinity || !this.traceDone || !this.machinesDone) return false;
+    // a round or a tick owed to the current instant (a wake just fired, say) still runs
+    if (this.roundRequested || this.controllers.some((c) => c.due)) return false;
     return this.pending === 0 || this.engine.now - this.lastChangeAt >= this.longestPeriod;
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { microsToSeconds, type Micros } from '../engine/time.js';
 import type { RunObserver, Simulation } from '../experiment/simulation.js';
 import type { ResourceSpace } from '../model/resources.js';
+import type { PowerOutputs } from '../power/outputs.js';
 import type { Task } from '../model/task.js';
 import { ArrowTableWriter } from './arrow-table.js';
 import type { EventRecord } from '../policy.js';
@@ -21,22 +22,28 @@ export class RunRecorder implements RunObserver {
   private readonly dims: number;
   private readonly demandCol: number;
   private readonly allocatedCol: number;
+  private readonly powerCol: number;
   private readonly times: TaskTimes = { wait: null, run: null, slowdown: null, bounded: null };
 
-  /** @param groups the run's machine groups (see `runGroups`), one machine-count column each. */
-  constructor(private readonly dir: string, private readonly resources: ResourceSpace, private readonly groups: readonly string[]) {
+  /**
+   * @param groups the run's machine groups (see `runGroups`), one machine-count column each.
+   * @param power power columns and figures; without it (or without power models) power figures are null.
+   */
+  constructor(private readonly dir: string, private readonly resources: ResourceSpace, private readonly groups: readonly string[], private readonly power: PowerOutputs | null = null) {
     this.dims = resources.names.length;
     this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
-    this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups), 4096);
+    this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups, power?.seriesColumns() ?? []), 4096);
     this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
     this.tenants = new TenantRecorder(dir, resources);
     this.demandCol = this.tasks.column(`demand_${resources.names[0]}`);
     this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
     this.groupCol = this.allocatedCol + 2 * this.dims;
+    this.powerCol = this.groupCol + groups.length;
   }
 
   event(event: EventRecord, sim: Simulation): void {
     this.summary.event(event);
+    this.power?.event(event.kind, event.machine ?? -1, event.value ?? NaN, sim.now);
     const w = this.events;
     w.float(0, microsToSeconds(sim.now));
     w.string(1, event.kind);
@@ -97,6 +104,12 @@ export class RunRecorder implements RunObserver {
       optional(w, this.allocatedCol + this.dims + d, total > 0 ? allocated / total : null);
     }
     for (let g = 0; g < this.groups.length; g++) w.int(this.groupCol + g, c.upPerGroup[g] as number);
+    const meter = sim.ledger.meter;
+    if (this.power !== null && this.power.metered && meter !== null) {
+      const { total, perClass } = this.power.sample(meter);
+      w.float(this.powerCol, total);
+      for (let k = 0; k < perClass.length; k++) w.float(this.powerCol + 1 + k, perClass[k] as number);
+    }
     w.endRow();
     this.tenants.sample(time, sim.ledger);
   }
@@ -127,11 +140,18 @@ export class RunRecorder implements RunObserver {
       w.float(capCol + this.dims + 2, microsToSeconds(up));
       w.float(capCol + this.dims + 3, microsToSeconds(ledger.busy[m] as number));
       w.int(capCol + this.dims + 4, ledger.started[m] as number);
+      const meter = ledger.meter;
+      const metered = meter !== null && meter.has(m);
+      optional(w, utilCol + this.dims, metered ? (meter.energy[m] as number) : null);
+      optional(w, utilCol + this.dims + 1, metered ? (meter.idleEnergy[m] as number) : null);
+      optional(w, utilCol + this.dims + 2, metered && this.power !== null ? this.power.cappedSeconds(m, sim.end) : null);
+      optional(w, utilCol + this.dims + 3, metered ? microsToSeconds(meter.throttled[m] as number) : null);
       w.endRow();
     }
     w.close();
     this.tenants.finish(ledger, sim.end);
-    return this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
+    const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
+    return this.power === null ? summary : { ...summary, ...this.power.summary(ledger.meter, c, sim.firstSubmit, sim.end) };
   }
 
   /** Closes the open files after a failure; the caller removes the directory. */

@@ -24,8 +24,8 @@ export function taskColumns(resources: ResourceSpace): ColumnSpec[] {
   ];
 }
 
-/** timeseries.arrow: one row per sample instant; `groups` are the run's machine groups. */
-export function timeseriesColumns(resources: ResourceSpace, groups: readonly string[]): ColumnSpec[] {
+/** timeseries.arrow: one row per sample instant; `groups` are the run's machine groups, `power` its power columns. */
+export function timeseriesColumns(resources: ResourceSpace, groups: readonly string[], power: readonly string[] = []): ColumnSpec[] {
   return [
     { name: 'time_s', type: 'float64' },
     { name: 'machines_up', type: 'int32' },
@@ -34,6 +34,7 @@ export function timeseriesColumns(resources: ResourceSpace, groups: readonly str
     ...resources.names.map((r): ColumnSpec => ({ name: `allocated_${r}`, type: 'int64' })),
     ...resources.names.map((r): ColumnSpec => ({ name: `utilisation_${r}`, type: 'float64', nullable: true })),
     ...groups.map((g): ColumnSpec => ({ name: `machines_up_${g}`, type: 'int32' })),
+    ...power.map((p): ColumnSpec => ({ name: p, type: 'float64' })),
   ];
 }
 
@@ -63,6 +64,10 @@ export function machineColumns(resources: ResourceSpace): ColumnSpec[] {
     { name: 'busy_s', type: 'float64' },
     { name: 'tasks_started', type: 'int64' },
     ...resources.names.map((r): ColumnSpec => ({ name: `utilisation_${r}`, type: 'float64', nullable: true })),
+    { name: 'energy_j', type: 'float64', nullable: true },
+    { name: 'idle_energy_j', type: 'float64', nullable: true },
+    { name: 'capped_s', type: 'float64', nullable: true },
+    { name: 'throttled_s', type: 'float64', nullable: true },
   ];
 }
 

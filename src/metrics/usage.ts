@@ -1,6 +1,7 @@
 // Exact time integrals of allocation per machine, per tenant and for the whole cluster.
 import type { Micros } from '../engine/time.js';
 import type { Cluster } from '../model/cluster.js';
+import { PowerMeter } from '../power/meter.js';
 
 /**
  * Allocation is piecewise constant between events, so integrals are exact when every change is
@@ -22,12 +23,15 @@ export class UsageLedger {
   private clusterLast = 0;
   private readonly tenants: TenantUsage[] = [];
   private tenantIndex = new Map<string, number>();
+  /** Energy accounting, or null when no machine group has a power model. */
+  readonly meter: PowerMeter | null;
 
   constructor(private readonly cluster: Cluster, private start: Micros) {
     this.dims = cluster.dims;
     this.clusterAllocated = new Float64Array(this.dims);
     this.clusterCapacity = new Float64Array(this.dims);
     this.clusterLast = start;
+    this.meter = PowerMeter.for(cluster);
     this.ensure(cluster.size);
   }
 
@@ -61,6 +65,7 @@ export class UsageLedger {
           this.allocated[base + d] = (this.allocated[base + d] as number) + used * dt;
         }
       }
+      if (this.meter !== null) this.meter.accrue(m, dt);
       this.last[m] = now;
     }
     this.touchCluster(now);
@@ -136,6 +141,7 @@ export class UsageLedger {
 
   /** Makes room for machines added since construction. */
   ensure(slots: number): void {
+    this.meter?.ensure(slots);
     if (slots <= this.last.length) return;
     const n = Math.max(slots, 2 * this.last.length);
     const grow = (a: Float64Array, per: number, fill = 0): Float64Array<ArrayBuffer> => {

@@ -1,6 +1,7 @@
 // Cluster spec files (YAML or JSON): resource dimensions, machine groups and single machines.
 import { ConfigDocument, type FieldReader } from '../document.js';
 import { inputError } from '../errors.js';
+import { readGroupPower, type GroupPower } from '../power/spec.js';
 import type { Attributes } from './constraints.js';
 import { MAX_QUANTITY, type ResourceSpace } from './resources.js';
 
@@ -14,14 +15,16 @@ export interface MachineGroup {
   /** A task of duration d runs d / speed here. */
   readonly speed: number;
   readonly attributes: Attributes;
-  /** The power model as written; interpreted by the power module. */
-  readonly power?: unknown;
+  /** The power model and settings read from the group's `power:` field; absent means no energy is reported. */
+  readonly power?: GroupPower;
 }
 
 export interface ClusterSpec {
   readonly file: string;
   readonly resources: ResourceSpace;
   readonly groups: readonly MachineGroup[];
+  /** Power usage effectiveness (≥ 1): facility energy = IT energy × pue; absent, no facility energy is reported. */
+  readonly pue?: number;
 }
 
 const GROUP_FIELDS = ['name', 'id', 'count', 'capacity', 'speed', 'attributes', 'power'];
@@ -33,7 +36,7 @@ export function loadClusterSpec(file: string): ClusterSpec {
 }
 
 export function readClusterSpec(r: FieldReader): ClusterSpec {
-  r.object([], ['resources', 'groups']);
+  r.object([], ['resources', 'groups', 'pue']);
   const resourceMap = r.object(['resources']);
   const names = Object.keys(resourceMap);
   if (names.length === 0) r.fail(RangeError, ['resources'], 'declare at least one resource dimension, e.g. cpu: { unit: millicore }');
@@ -81,8 +84,9 @@ export function readClusterSpec(r: FieldReader): ClusterSpec {
       attributes[key] = String(value);
     }
     const group: MachineGroup = { name, ids, capacity, speed, attributes: Object.freeze(attributes) };
-    groups.push(fields['power'] === undefined ? group : { ...group, power: fields['power'] });
+    groups.push(fields['power'] === undefined ? group : { ...group, power: readGroupPower(r, [...at, 'power'], resources, speed) });
   });
   if (seenIds.size === 0) throw inputError(RangeError, 'The cluster has no machines: every group has count 0', r.doc.where(['groups']));
-  return { file: r.doc.file, resources, groups };
+  const spec = { file: r.doc.file, resources, groups };
+  return r.get(['pue']) === undefined ? spec : { ...spec, pue: r.number(['pue'], 1, 10) };
 }

@@ -1,6 +1,6 @@
 // Tasks: what the workload asks for, and the simulation's record of each attempt.
 import type { Micros } from '../engine/time.js';
-import type { Constraint } from './constraints.js';
+import type { Constraint, PlacementRule } from './constraints.js';
 
 export type TaskKind = 'batch' | 'service';
 
@@ -29,6 +29,8 @@ export interface TaskSpec {
   readonly after?: readonly string[] | undefined;
   /** The dependency key this task counts toward: it completes once `of` tasks carrying it have ended for good. */
   readonly completes?: { readonly key: string; readonly of: number } | undefined;
+  /** Rules only some placements enforce (soft preferences, host names, co-task rules); none if absent. */
+  readonly rules?: readonly PlacementRule[] | undefined;
 }
 
 /** What policies may read about a task. */
@@ -68,6 +70,7 @@ export function makeTask(spec: TaskSpec, uid: number): Task {
     demand: spec.demand,
     constraints: spec.constraints,
     completes: spec.completes,
+    rules: spec.rules,
     uid,
     attempt: 0,
     state: 'waiting',

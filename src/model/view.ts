@@ -1,6 +1,7 @@
 // The read-only ClusterView policies see, backed by the live Cluster and its indexes.
 import type { Micros } from '../engine/time.js';
 import type { ClusterView } from '../policy.js';
+import type { GroupPower } from '../power/spec.js';
 import type { Attributes } from './constraints.js';
 import { Cluster, SLOT_SPAN, type FreeOrder } from './cluster.js';
 import { lowerBound } from './sorted-keys.js';
@@ -42,6 +43,12 @@ export class LiveClusterView implements ClusterView {
   machineId(m: number): string {
     return this.cluster.ids[m] as string;
   }
+  get groups(): readonly string[] {
+    return this.cluster.groupNames;
+  }
+  group(m: number): string {
+    return this.cluster.groupNames[this.cluster.groupOf[m] as number] as string;
+  }
   attributes(m: number): Attributes {
     return this.cluster.attributes[m] as Attributes;
   }
@@ -56,6 +63,9 @@ export class LiveClusterView implements ClusterView {
   }
   runningCount(m: number): number {
     return this.cluster.running[m] as number;
+  }
+  power(m: number): GroupPower | undefined {
+    return this.cluster.spec.groups[this.cluster.groupOf[m] as number]?.power;
   }
   totalCapacity(d: number): number {
     return this.cluster.totalCapacity[d] as number;

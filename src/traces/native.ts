@@ -1,7 +1,7 @@
 // The native trace format: CSV with a header, one row per task, resources in the cluster's base units.
 import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
-import { NONE, parseConstraints, type Constraint } from '../model/constraints.js';
+import { NO_TASK_CONSTRAINTS, parseTaskConstraints, type TaskConstraints } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import { MAX_QUANTITY } from '../model/resources.js';
 import type { TaskKind, TaskSpec } from '../model/task.js';
@@ -19,7 +19,7 @@ export const DEFAULT_TENANT = 'default';
  * Reads a native CSV trace. Columns: `task_id`, `submit` and `duration` (seconds; empty duration
  * = runs until the end), one column per resource dimension of the cluster (non-negative integers
  * in its base unit), and optionally `job_id`, `tenant`, `priority` (integer, higher first),
- * `kind` (`batch` or `service`) and `constraints` (`attr=v1|v2;attr!=v`).
+ * `kind` (`batch` or `service`) and `constraints` (`attr=v1|v2;attr!=v`, plus the placement rules of docs/fenzo.md).
  */
 export function nativeTrace(file: string, resources: ResourceSpace, lenient = false): TraceSource {
   const problems = new Problems(lenient);
@@ -107,7 +107,7 @@ class RowReader {
   private readonly width: number;
   private lastSubmit = -Infinity;
   private lastSubmitLine = 0;
-  private readonly constraintCache = new Map<string, readonly Constraint[]>();
+  private readonly constraintCache = new Map<string, TaskConstraints>();
 
   constructor(private readonly file: string, header: string[], private readonly resources: ResourceSpace) {
     header.forEach((name, i) => {
@@ -183,15 +183,16 @@ class RowReader {
     }
 
     const constraintText = field('constraints') ?? '';
-    let constraints = NONE;
+    let parsed: TaskConstraints = NO_TASK_CONSTRAINTS;
     if (constraintText !== '') {
       const cached = this.constraintCache.get(constraintText);
-      constraints = cached ?? parseConstraints(constraintText, { file: this.file, line, field: 'constraints' });
-      if (cached === undefined && this.constraintCache.size < 10_000) this.constraintCache.set(constraintText, constraints);
+      parsed = cached ?? parseTaskConstraints(constraintText, { file: this.file, line, field: 'constraints' });
+      if (cached === undefined && this.constraintCache.size < 10_000) this.constraintCache.set(constraintText, parsed);
     }
+    const { constraints, rules } = parsed;
 
     const job = field('job_id') || id;
     const tenant = field('tenant') || DEFAULT_TENANT;
-    return { id, job, tenant, priority, kind, submit, duration, demand, constraints };
+    return { id, job, tenant, priority, kind, submit, duration, demand, constraints, rules: rules.length > 0 ? rules : undefined };
   }
 }

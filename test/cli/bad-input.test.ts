@@ -87,6 +87,8 @@ describe('clustersim simulate: bad input', () => {
     { title: 'an unknown resource column', trace: 'task_id,submit,duration,cpu,mem,disk\nt1,0,10,1000,1024,5\n', line: 1, value: '"disk"' },
     { title: 'rows out of submit order', trace: 'task_id,submit,duration,cpu,mem\nt1,5,10,1000,1024\nt2,3,5,2000,2048\n', line: 3, value: '"3"' },
     { title: 'a bad constraint', trace: 'task_id,submit,duration,cpu,mem,constraints\nt1,0,10,1000,1024,zone~a\n', line: 2, value: '"zone~a"' },
+    { title: 'an unknown constraint name', trace: 'task_id,submit,duration,cpu,mem,constraints\nt1,0,10,1000,1024,\nt2,0,10,1000,1024,spread(zone)\n', line: 3, value: '"spread"' },
+    { title: 'a malformed balanced constraint', trace: 'task_id,submit,duration,cpu,mem,constraints\nt1,0,10,1000,1024,~balanced(zone)\n', line: 2, value: '"~balanced(zone)"' },
   ];
 
   it.each(traceCases)('a trace with $title', async ({ trace, line, value }) => {

@@ -254,6 +254,29 @@ describe('interval rounds', () => {
   });
 });
 
+describe('the end of a run with only timers left', () => {
+  it('still runs the round a wake asked for at the instant the quiet period runs out', async () => {
+    // the round at 0 s places nothing and asks to be woken at 2 s, when the next tick falls and 2 s
+    // (one period) have passed without a change: the woken round must still run and place A
+    const inner = resolvePolicy('fifo+first-fit');
+    const policy: Policy = {
+      name: 'late',
+      options: {},
+      create(ctx) {
+        const s = inner.create(ctx);
+        return {
+          roundInterval: 2 * S,
+          submitted: (t) => s.submitted(t),
+          removed: (t) => s.removed(t),
+          schedule: (out) => (ctx.view.now < 2 * S ? ctx.wakeAt(2 * S) : s.schedule(out)),
+        };
+      },
+    };
+    const r = await run(machines(['cpu'], [[1]]), [{ id: 'A', demand: [1], duration: S }], { policy });
+    expect(r.rows.map((t) => [t.id, t.state, t.start / S])).toEqual([['A', 'finished', 2]]);
+  });
+});
+
 describe('conservation under machine churn, for every registered policy', () => {
   const chaos: ControllerSetup = scripted(S, (tick, ctx) => {
       const rand = streams.get(ctx) ?? ctx.random('chaos');

@@ -60,7 +60,7 @@ describe('three tasks on one 4-cpu machine, fifo+first-fit', () => {
   it('writes one machines.arrow row with busy, up and utilisation', async () => {
     const r = await run(scenario);
     // m-0 is up from the first submission (0) to the end (20) and busy all that time; 70 / (4 × 20)
-    expect(r.machines).toEqual([{ machine_id: 'm-0', group: 'm', speed: 1, capacity_cpu: 4, added_s: 0, removed_s: null, up_s: 20, busy_s: 20, tasks_started: 3, utilisation_cpu: 0.875 }]);
+    expect(r.machines).toEqual([{ machine_id: 'm-0', group: 'm', speed: 1, capacity_cpu: 4, added_s: 0, removed_s: null, up_s: 20, busy_s: 20, tasks_started: 3, utilisation_cpu: 0.875, energy_j: null, idle_energy_j: null, capped_s: null, throttled_s: null }]);
   });
 
   it('samples the state after each sample instant every 5 s from the first submission to the end', async () => {
@@ -199,8 +199,8 @@ describe('per-machine accounting', () => {
   it('gives busy_s, up_s, tasks_started and utilisation per machine', async () => {
     const r = await run({ cluster, trace: HEADER + 'A,0,10,4\nB,0,10,2\nC,2,6,2\n', policy: 'fifo+first-fit' });
     expect(r.machines).toEqual([
-      { machine_id: 'big-0', group: 'big', speed: 1, capacity_cpu: 4, added_s: 0, removed_s: null, up_s: 10, busy_s: 10, tasks_started: 1, utilisation_cpu: 1 },
-      { machine_id: 'small-0', group: 'small', speed: 2, capacity_cpu: 2, added_s: 0, removed_s: null, up_s: 10, busy_s: 8, tasks_started: 2, utilisation_cpu: 0.8 },
+      { machine_id: 'big-0', group: 'big', speed: 1, capacity_cpu: 4, added_s: 0, removed_s: null, up_s: 10, busy_s: 10, tasks_started: 1, utilisation_cpu: 1, energy_j: null, idle_energy_j: null, capped_s: null, throttled_s: null },
+      { machine_id: 'small-0', group: 'small', speed: 2, capacity_cpu: 2, added_s: 0, removed_s: null, up_s: 10, busy_s: 8, tasks_started: 2, utilisation_cpu: 0.8, energy_j: null, idle_energy_j: null, capped_s: null, throttled_s: null },
     ]);
     expect(r.task('B')).toMatchObject({ machine_id: 'small-0', end_s: 5, run_s: 5, slowdown: 1 });
     expect(r.task('C')).toMatchObject({ machine_id: 'small-0', start_s: 5, end_s: 8, wait_s: 3, run_s: 3, slowdown: 2, bounded_slowdown: 1 });

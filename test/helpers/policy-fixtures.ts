@@ -4,7 +4,7 @@ import type { Micros } from '../../src/engine/time.js';
 import { Simulation, type RunObserver } from '../../src/experiment/simulation.js';
 import { Cluster } from '../../src/model/cluster.js';
 import type { ClusterSpec } from '../../src/model/cluster-spec.js';
-import { satisfies, type Attributes, type Constraint } from '../../src/model/constraints.js';
+import { satisfies, type Attributes, type Constraint, type PlacementRule } from '../../src/model/constraints.js';
 import { makeTask, type Task, type TaskKind, type TaskSpec, type TaskView } from '../../src/model/task.js';
 import { LiveClusterView } from '../../src/model/view.js';
 import type { ControllerSetup } from '../../policies/index.js';
@@ -53,7 +53,9 @@ export interface TaskInput {
   readonly duration?: Micros | null;
   readonly priority?: number;
   readonly constraints?: readonly Constraint[];
+  readonly rules?: readonly PlacementRule[];
   readonly tenant?: string;
+  readonly job?: string;
   readonly kind?: TaskKind;
 }
 
@@ -62,7 +64,7 @@ export function taskSpec(input: TaskInput, fallbackId: string): TaskSpec {
   const id = input.id ?? fallbackId;
   return {
     id,
-    job: id,
+    job: input.job ?? id,
     tenant: input.tenant ?? 'default',
     priority: input.priority ?? 0,
     kind: input.kind ?? (duration === null ? 'service' : 'batch'),
@@ -70,6 +72,7 @@ export function taskSpec(input: TaskInput, fallbackId: string): TaskSpec {
     duration,
     demand: Float64Array.from(input.demand),
     constraints: input.constraints ?? [],
+    rules: input.rules,
   };
 }
 
@@ -174,6 +177,7 @@ export class PolicyHarness {
   /** Brings a machine up or down (down only when empty). */
   setUp(m: number, up: boolean): void {
     this.cluster.setUp(m, up);
+    this.scheduler.machineChanged?.(m);
   }
 
   /** Runs one scheduling round and returns its placements, all validated and applied. */

@@ -88,11 +88,11 @@ describe('loadClusterSpec: a valid spec', () => {
     expect([...cluster.totalCapacity]).toEqual([3 * 4000 + 64000, 3 * 8192 + 262144, 8000]);
   });
 
-  it('keeps the power model as written', () => {
+  it('reads the power model (details in test/power/spec.test.ts)', () => {
     const spec = loadClusterSpec(
-      write('power.yaml', 'resources:\n  cpu: { unit: m }\ngroups:\n  - name: a\n    count: 1\n    capacity: { cpu: 1 }\n    power: { idle: 50, peak: 200 }\n'),
+      write('power.yaml', 'resources:\n  cpu: { unit: m }\ngroups:\n  - name: a\n    count: 1\n    capacity: { cpu: 1 }\n    power: { model: linear, idle_w: 50, max_w: 200 }\n'),
     );
-    expect(spec.groups[0]?.power).toEqual({ idle: 50, peak: 200 });
+    expect(spec.groups[0]?.power?.model.power(0.5)).toBe(125);
   });
 });
 
