@@ -8,7 +8,7 @@ import type { ReportData } from './data.js';
 
 const WIDTH = 640;
 const HEIGHT = 300;
-const COLOR = { field: 'config', type: 'nominal', title: 'configuration' } as const;
+const COLOR = { field: 'config', type: 'nominal', title: 'configuration', legend: { labelLimit: 400 } } as const;
 
 /** Keeps at most `max` evenly spaced points of a series, always the last, so long runs stay light. */
 function thin<T>(xs: readonly T[], max = 400): T[] {
