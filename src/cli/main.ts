@@ -126,7 +126,7 @@ async function parse(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${lines.join('\n')}\n`);
       },
     )
-    .demandCommand(1, 'Name a command: run, simulate, trace or policies.')
+    .demandCommand(1, 'Name a command: run, merge, compare, baseline, report, schema, simulate, trace or policies.')
     .strict()
     .help()
     .alias('help', 'h')

@@ -258,7 +258,7 @@ describe('clustersim commands', () => {
   it('no command exits 2 and says what to do', async () => {
     const result = await cli();
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/run, simulate, trace or policies/);
+    expect(result.stderr).toMatch(/Name a command: run, merge, compare, baseline, report, schema, simulate, trace or policies/);
   });
 
   it('policies --json lists every part as JSON', async () => {
