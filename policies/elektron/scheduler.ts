@@ -95,7 +95,10 @@ export class ElektronQueue {
     const view = ctx.view;
     const offer = {
       m: -1,
-      fits: (task: TaskView) => view.fits(task, offer.m) && (!this.waar || (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)),
+      // the packers' innermost test: without watts as a resource it is the cluster's fit alone
+      fits: this.waar
+        ? (task: TaskView): boolean => view.fits(task, offer.m) && (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)
+        : (task: TaskView): boolean => view.fits(task, offer.m),
       take: (task: TaskView) => this.take(this.out as Decisions, task, offer.m),
     };
     this.offer = offer;
