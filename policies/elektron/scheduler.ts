@@ -10,11 +10,20 @@ import { byWatts, type Entry, type Offer, type OfferPacker } from './offers.js';
 export interface TaskEntry extends Entry<TaskView> {
   readonly job: string;
   readonly profile: TaskWatts;
-  /** Within a round: the first machine slot ≥ the current offer where the instance at `fitHead` fits, or -1. */
+  /** The shape of the instance at `shapeHead` (null until a round looks at it). */
+  shape: Shape | null;
+  shapeHead: number;
+}
+
+/**
+ * Tasks with one demand and one constraint list (by identity: trace readers share them) fit the same
+ * machines, so a round looks up each shape's next fit once rather than once per entry.
+ */
+interface Shape {
+  readonly task: TaskView;
+  /** Within round `round`: the first machine slot ≥ the current offer where the shape fits, or -1. */
   nextFit: number;
-  fitHead: number;
-  /** The round `nextFit` was found in. */
-  fitRound: number;
+  round: number;
 }
 
 /** What a round asks of the packer: how many it may place and how much of the queue to sort. */
@@ -60,9 +69,8 @@ export class ElektronQueue {
 
   /** Live entries by (watts, queue position), kept as tasks arrive, for policies that sort the whole queue. */
   private sorted: TaskEntry[] | null;
-  /** Within one step of {@link nextOffer}: first fits already found, by demand and constraints (identity). */
-  private readonly fitCache: { demand: Float64Array; constraints: TaskView['constraints']; machine: number }[] = [];
-  private fitCacheFrom = -1;
+  /** Shapes by demand array; weak, so shapes of tasks long gone (readers that allocate per task) go too. */
+  private readonly shapes = new WeakMap<Float64Array, Shape[]>();
   private rounds = 0;
   /** Set when an entry may have run out (a placement or a removal), so compaction is due. */
   private spent = false;
@@ -87,7 +95,10 @@ export class ElektronQueue {
     const view = ctx.view;
     const offer = {
       m: -1,
-      fits: (task: TaskView) => view.fits(task, offer.m) && (!this.waar || (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)),
+      // the packers' innermost test: without watts as a resource it is the cluster's fit alone
+      fits: this.waar
+        ? (task: TaskView): boolean => view.fits(task, offer.m) && (this.usedW[offer.m] as number) + this.wattsOn(this.profiles.of(task), offer.m) <= this.budget(offer.m)
+        : (task: TaskView): boolean => view.fits(task, offer.m),
       take: (task: TaskView) => this.take(this.out as Decisions, task, offer.m),
     };
     this.offer = offer;
@@ -100,7 +111,7 @@ export class ElektronQueue {
       last.tasks.push(task);
       return;
     }
-    const entry: TaskEntry = { job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0, nextFit: -1, fitHead: -1, fitRound: -1 };
+    const entry: TaskEntry = { job: task.job, profile, watts: profile.watts, order: this.order++, tasks: [task], head: 0, shape: null, shapeHead: -1 };
     this.entries.push(entry);
     if (this.sorted !== null) {
       // the newest entry goes after every entry of equal or lower watts
@@ -164,7 +175,6 @@ export class ElektronQueue {
       else if (n > 1) queue.splice(0, n, ...queue.slice(0, n).sort(byWatts));
     }
     this.rounds++;
-    this.fitCacheFrom = -1;
     this.out = out;
     this.grow(this.ctx.view.size);
     let placed = 0;
@@ -192,28 +202,30 @@ export class ElektronQueue {
    * machine just offered, so each entry's next fit stays valid until the offers pass it.
    */
   private nextOffer(queue: readonly TaskEntry[], from: number): number {
+    const round = this.rounds;
     let next = -1;
     for (const e of queue) {
-      if (e.fitRound !== this.rounds || e.fitHead !== e.head || (e.nextFit >= 0 && e.nextFit < from)) {
-        e.fitRound = this.rounds;
-        e.fitHead = e.head;
-        e.nextFit = this.firstFitFrom(e.tasks[e.head] as TaskView, from);
+      let s = e.shape;
+      if (s === null || e.shapeHead !== e.head) {
+        s = e.shape = this.shapeOf(e.tasks[e.head] as TaskView);
+        e.shapeHead = e.head;
       }
-      if (e.nextFit >= 0 && (next < 0 || e.nextFit < next)) next = e.nextFit;
+      if (s.round !== round || (s.nextFit >= 0 && s.nextFit < from)) {
+        s.round = round;
+        s.nextFit = this.ctx.view.firstFit(s.task, from);
+      }
+      if (s.nextFit >= 0 && (next < 0 || s.nextFit < next)) next = s.nextFit;
     }
     return next;
   }
 
-  /** `view.firstFit(task, from)`, shared by tasks of one shape (trace readers often share demand arrays). */
-  private firstFitFrom(task: TaskView, from: number): number {
-    if (from !== this.fitCacheFrom) {
-      this.fitCache.length = 0;
-      this.fitCacheFrom = from;
-    }
-    for (const c of this.fitCache) if (c.demand === task.demand && c.constraints === task.constraints) return c.machine;
-    const machine = this.ctx.view.firstFit(task, from);
-    if (this.fitCache.length < 16) this.fitCache.push({ demand: task.demand, constraints: task.constraints, machine });
-    return machine;
+  private shapeOf(task: TaskView): Shape {
+    let list = this.shapes.get(task.demand);
+    if (list === undefined) this.shapes.set(task.demand, (list = []));
+    for (const s of list) if (s.task.constraints === task.constraints) return s;
+    const shape: Shape = { task, nextFit: -1, round: -1 };
+    list.push(shape);
+    return shape;
   }
 
   private take(out: Decisions, task: TaskView, m: number): void {

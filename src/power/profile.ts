@@ -45,6 +45,9 @@ export class TaskPowerProfiles {
   private readonly byJob: boolean;
   private readonly byTenant: boolean;
   private readonly byKind: boolean;
+  /** Lookups by tenant and by kind, memoised: building the key string per task cost more than the rest (few values). */
+  private readonly tenantMemo = new Map<string, TaskWatts | null>();
+  private readonly kindMemo = new Map<string, TaskWatts | null>();
 
   constructor(option: OptionValue, fallbackW: number) {
     for (const [key, entry] of Object.entries(option as Record<string, OptionValue>)) {
@@ -66,10 +69,16 @@ export class TaskPowerProfiles {
   of(task: TaskView): TaskWatts {
     return (
       (this.byJob ? this.byKey.get(`job:${task.job}`) : undefined) ??
-      (this.byTenant ? this.byKey.get(`tenant:${task.tenant}`) : undefined) ??
-      (this.byKind ? this.byKey.get(`kind:${task.kind}`) : undefined) ??
+      (this.byTenant ? this.memoised(this.tenantMemo, 'tenant:', task.tenant) : null) ??
+      (this.byKind ? this.memoised(this.kindMemo, 'kind:', task.kind) : null) ??
       this.fallback
     );
+  }
+
+  private memoised(memo: Map<string, TaskWatts | null>, prefix: string, value: string): TaskWatts | null {
+    let profile = memo.get(value);
+    if (profile === undefined) memo.set(value, (profile = this.byKey.get(prefix + value) ?? null));
+    return profile;
   }
 
   /** Every power class some profile names, sorted. */
