@@ -9,6 +9,7 @@ import type { Options } from '../policy.js';
 import { ByteCounter, fileSize, headLines, readLines } from './lines.js';
 import { Problems } from './problems.js';
 import type { TraceSource } from './source.js';
+import { DemandPool } from './demand-pool.js';
 import { DemandMaker, type Quantity } from './units.js';
 
 /** The 18 SWF fields in order (v2.2). */
@@ -109,6 +110,7 @@ export function parseSwfLine(line: string, file: string, lineNo: number, out = n
 export function swfTrace(file: string, resources: ResourceSpace, options: Options): TraceSource {
   const bytes = new ByteCounter();
   const problems = new Problems(options['lenient'] as boolean);
+  const pool = new DemandPool(resources.names.length);
   const demand = new DemandMaker(resources, SWF_QUANTITIES, options);
   const useRequested = options['duration'] === 'requested';
   const groupTenants = options['tenant_by'] === 'group/user';
@@ -172,7 +174,7 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
               kind: 'batch',
               submit,
               duration: secondsToMicros(runTime),
-              demand: demand.make(values),
+              demand: pool.intern(demand.make(values, pool.scratch)),
               constraints: NONE,
             });
           } catch (error) {
