@@ -61,6 +61,11 @@ export function swfDefaultCluster(file: string): ClusterSpec {
   };
 }
 
+/** The char code at `i`, or 0 past the end: charCodeAt's NaN there would make the scanner's code a double and slow it down. */
+function codeAt(line: string, i: number, end: number): number {
+  return i < end ? line.charCodeAt(i) : 0;
+}
+
 /**
  * Parses one job line into its 18 fields (into `out`, reused from line to line), or returns null
  * for a blank line; -1 stays -1 (unknown). Throws input errors naming the field and value.
@@ -70,22 +75,22 @@ export function parseSwfLine(line: string, file: string, lineNo: number, out = n
   let i = 0;
   const end = line.length;
   while (i < end) {
-    let c = line.charCodeAt(i);
-    while (c === 32 || c === 9) c = line.charCodeAt(++i);
+    let c = codeAt(line, i, end);
+    while (c === 32 || c === 9) c = codeAt(line, ++i, end);
     if (i >= end) break;
     const from = i;
     // integers (most fields) are read digit by digit; anything else goes through Number()
     const negative = c === 45;
-    if (negative) c = line.charCodeAt(++i);
+    if (negative) c = codeAt(line, ++i, end);
     let value = 0;
     let digits = 0;
     while (c >= 48 && c <= 57) {
       value = value * 10 + (c - 48);
       digits++;
-      c = line.charCodeAt(++i);
+      c = codeAt(line, ++i, end);
     }
     if (digits === 0 || (i < end && c !== 32 && c !== 9)) {
-      while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+      while (i < end && c !== 32 && c !== 9) c = codeAt(line, ++i, end);
       const text = line.slice(from, i);
       value = Number(text);
       if (!Number.isFinite(value)) throw inputError(SyntaxError, `expected a number, got ${show(text)}`, { file, line: lineNo, field: SWF_FIELDS[n] ?? `field ${n + 1}` });
