@@ -10,6 +10,7 @@ import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
 import { CHUNK_SIZE, type MachineEvent, type TraceSource } from './source.js';
 import { readTable, requireTable, RowCursor, tableFiles, totalSize, type Row } from './tables.js';
+import { DemandPool } from './demand-pool.js';
 import { DemandMaker, type Quantity } from './units.js';
 
 export const TASK_EVENT_COLUMNS = ['time', 'missing_info', 'job_id', 'task_index', 'machine_id', 'event_type', 'user', 'scheduling_class', 'priority', 'cpu_request', 'memory_request', 'disk_request', 'different_machines'] as const;
@@ -79,6 +80,7 @@ function traceTime(row: Row, names: readonly string[]): number {
 export function googleTrace(path: string, resources: ResourceSpace, options: Options): TraceSource {
   const bytes = new ByteCounter();
   const problems = new Problems(options['lenient'] as boolean);
+  const pool = new DemandPool(resources.names.length);
   const demand = new DemandMaker(resources, GOOGLE_QUANTITIES, options);
   const finishedOnly = options['attempts'] === 'finished';
   const zeroMissing = options['missing_requests'] === 'zero';
@@ -132,7 +134,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
       kind: duration === null ? 'service' : 'batch',
       submit: a.submit,
       duration,
-      demand: demand.make(values),
+      demand: pool.intern(demand.make(values, pool.scratch)),
       constraints: a.constraints,
     };
   };

@@ -5,6 +5,7 @@ import { NO_TASK_CONSTRAINTS, parseTaskConstraints, type TaskConstraints } from 
 import type { ResourceSpace } from '../model/resources.js';
 import { MAX_QUANTITY } from '../model/resources.js';
 import type { TaskKind, TaskSpec } from '../model/task.js';
+import { DemandPool } from './demand-pool.js';
 import { ByteCounter, fileSize, readLines } from './lines.js';
 import { Problems } from './problems.js';
 import { CHUNK_SIZE, type TraceSource } from './source.js';
@@ -100,6 +101,11 @@ export function splitCsvLine(line: string, file: string, lineNo: number): string
   }
 }
 
+/** Column `i` of `record`, or '' for an optional column the header lacks (i = -1). */
+function optional(record: string[], i: number): string {
+  return i < 0 ? '' : (record[i] as string);
+}
+
 /** Turns CSV records into tasks, checking every field and the submit order. */
 class RowReader {
   private readonly col: Record<string, number> = {};
@@ -108,6 +114,16 @@ class RowReader {
   private lastSubmit = -Infinity;
   private lastSubmitLine = 0;
   private readonly constraintCache = new Map<string, TaskConstraints>();
+  private readonly pool: DemandPool;
+  /** Column indices of the named fields, -1 when absent, looked up once rather than per row. */
+  private readonly idCol: number;
+  private readonly submitCol: number;
+  private readonly durationCol: number;
+  private readonly jobCol: number;
+  private readonly tenantCol: number;
+  private readonly priorityCol: number;
+  private readonly kindCol: number;
+  private readonly constraintsCol: number;
 
   constructor(private readonly file: string, header: string[], private readonly resources: ResourceSpace) {
     header.forEach((name, i) => {
@@ -125,64 +141,73 @@ class RowReader {
     }
     this.resourceCols = resources.names.map((name) => this.col[name] as number);
     this.width = header.length;
+    this.pool = new DemandPool(resources.names.length);
+    const at = (name: string): number => this.col[name] ?? -1;
+    this.idCol = at('task_id');
+    this.submitCol = at('submit');
+    this.durationCol = at('duration');
+    this.jobCol = at('job_id');
+    this.tenantCol = at('tenant');
+    this.priorityCol = at('priority');
+    this.kindCol = at('kind');
+    this.constraintsCol = at('constraints');
+  }
+
+  /** The error for column `name` of `record`: names file, line, column and its value. */
+  private fail(record: string[], line: number, name: string, message: string): never {
+    const i = this.col[name];
+    throw inputError(RangeError, `column "${name}": ${message}, got ${show(i === undefined ? undefined : record[i])}`, { file: this.file, line });
   }
 
   read(record: string[], line: number): TaskSpec {
     if (record.length !== this.width) {
       throw inputError(SyntaxError, `Malformed CSV: wrong number of columns (expect ${this.width}, got ${record.length}, as in the header); the row reads ${show(record.join(','))}`, { file: this.file, line });
     }
-    const field = (name: string): string | undefined => {
-      const i = this.col[name];
-      return i === undefined ? undefined : record[i];
-    };
-    const fail = (name: string, message: string): never => {
-      throw inputError(RangeError, `column "${name}": ${message}, got ${show(field(name))}`, { file: this.file, line });
-    };
-    const id = field('task_id') as string;
-    if (id === '') fail('task_id', 'expected a task id');
+    const id = record[this.idCol] as string;
+    if (id === '') this.fail(record, line, 'task_id', 'expected a task id');
 
-    const submitText = field('submit') as string;
+    const submitText = record[this.submitCol] as string;
     const submitSeconds = submitText === '' ? NaN : Number(submitText);
-    if (!Number.isFinite(submitSeconds) || submitSeconds < 0) fail('submit', 'expected a non-negative number of seconds');
+    if (!Number.isFinite(submitSeconds) || submitSeconds < 0) this.fail(record, line, 'submit', 'expected a non-negative number of seconds');
     const submit = secondsToMicros(submitSeconds);
-    if (!Number.isSafeInteger(submit)) fail('submit', 'is too large');
+    if (!Number.isSafeInteger(submit)) this.fail(record, line, 'submit', 'is too large');
     if (submit < this.lastSubmit) {
-      fail('submit', `rows must be in non-decreasing submit order, but line ${this.lastSubmitLine} was submitted at ${this.lastSubmit / 1e6} s`);
+      this.fail(record, line, 'submit', `rows must be in non-decreasing submit order, but line ${this.lastSubmitLine} was submitted at ${this.lastSubmit / 1e6} s`);
     }
     this.lastSubmit = submit;
     this.lastSubmitLine = line;
 
-    const durationText = field('duration') as string;
+    const durationText = record[this.durationCol] as string;
     let duration: number | null = null;
     if (durationText !== '') {
       const seconds = Number(durationText);
-      if (!Number.isFinite(seconds) || seconds < 0) fail('duration', 'expected a non-negative number of seconds, or empty for a task that runs until the end');
+      if (!Number.isFinite(seconds) || seconds < 0) this.fail(record, line, 'duration', 'expected a non-negative number of seconds, or empty for a task that runs until the end');
       duration = secondsToMicros(seconds);
     }
 
-    const demand = new Float64Array(this.resourceCols.length);
+    const demand = this.pool.scratch;
     for (let d = 0; d < this.resourceCols.length; d++) {
       const text = record[this.resourceCols[d] as number] as string;
       const q = text === '' ? NaN : Number(text);
       if (!Number.isInteger(q) || q < 0 || q > MAX_QUANTITY) {
-        fail(this.resources.names[d] as string, `expected a non-negative integer in ${this.resources.units[d]} (at most ${MAX_QUANTITY})`);
+        this.fail(record, line, this.resources.names[d] as string, `expected a non-negative integer in ${this.resources.units[d]} (at most ${MAX_QUANTITY})`);
       }
       demand[d] = q;
     }
 
-    const priorityText = field('priority') ?? '';
+    const priorityText = optional(record, this.priorityCol);
     const priority = priorityText === '' ? 0 : Number(priorityText);
-    if (!Number.isSafeInteger(priority)) fail('priority', 'expected an integer (higher is more important)');
+    if (!Number.isSafeInteger(priority)) this.fail(record, line, 'priority', 'expected an integer (higher is more important)');
 
-    const kindText = field('kind') ?? '';
+    const kindText = optional(record, this.kindCol);
     let kind: TaskKind = duration === null ? 'service' : 'batch';
     if (kindText !== '') {
-      if (kindText !== 'batch' && kindText !== 'service') fail('kind', 'expected "batch" or "service"');
+      if (kindText !== 'batch' && kindText !== 'service') this.fail(record, line, 'kind', 'expected "batch" or "service"');
       kind = kindText as TaskKind;
-      if (kind === 'batch' && duration === null) fail('duration', 'a batch task needs a duration');
+      if (kind === 'batch' && duration === null) this.fail(record, line, 'duration', 'a batch task needs a duration');
     }
 
-    const constraintText = field('constraints') ?? '';
+    const constraintText = optional(record, this.constraintsCol);
     let parsed: TaskConstraints = NO_TASK_CONSTRAINTS;
     if (constraintText !== '') {
       const cached = this.constraintCache.get(constraintText);
@@ -191,8 +216,8 @@ class RowReader {
     }
     const { constraints, rules } = parsed;
 
-    const job = field('job_id') || id;
-    const tenant = field('tenant') || DEFAULT_TENANT;
-    return { id, job, tenant, priority, kind, submit, duration, demand, constraints, rules: rules.length > 0 ? rules : undefined };
+    const job = optional(record, this.jobCol) || id;
+    const tenant = optional(record, this.tenantCol) || DEFAULT_TENANT;
+    return { id, job, tenant, priority, kind, submit, duration, demand: this.pool.intern(demand), constraints, rules: rules.length > 0 ? rules : undefined };
   }
 }

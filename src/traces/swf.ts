@@ -9,6 +9,7 @@ import type { Options } from '../policy.js';
 import { ByteCounter, fileSize, headLines, readLines } from './lines.js';
 import { Problems } from './problems.js';
 import type { TraceSource } from './source.js';
+import { DemandPool } from './demand-pool.js';
 import { DemandMaker, type Quantity } from './units.js';
 
 /** The 18 SWF fields in order (v2.2). */
@@ -60,6 +61,11 @@ export function swfDefaultCluster(file: string): ClusterSpec {
   };
 }
 
+/** The char code at `i`, or 0 past the end: charCodeAt's NaN there would make the scanner's code a double and slow it down. */
+function codeAt(line: string, i: number, end: number): number {
+  return i < end ? line.charCodeAt(i) : 0;
+}
+
 /**
  * Parses one job line into its 18 fields (into `out`, reused from line to line), or returns null
  * for a blank line; -1 stays -1 (unknown). Throws input errors naming the field and value.
@@ -69,22 +75,22 @@ export function parseSwfLine(line: string, file: string, lineNo: number, out = n
   let i = 0;
   const end = line.length;
   while (i < end) {
-    let c = line.charCodeAt(i);
-    while (c === 32 || c === 9) c = line.charCodeAt(++i);
+    let c = codeAt(line, i, end);
+    while (c === 32 || c === 9) c = codeAt(line, ++i, end);
     if (i >= end) break;
     const from = i;
     // integers (most fields) are read digit by digit; anything else goes through Number()
     const negative = c === 45;
-    if (negative) c = line.charCodeAt(++i);
+    if (negative) c = codeAt(line, ++i, end);
     let value = 0;
     let digits = 0;
     while (c >= 48 && c <= 57) {
       value = value * 10 + (c - 48);
       digits++;
-      c = line.charCodeAt(++i);
+      c = codeAt(line, ++i, end);
     }
     if (digits === 0 || (i < end && c !== 32 && c !== 9)) {
-      while (i < end && c !== 32 && c !== 9) c = line.charCodeAt(++i);
+      while (i < end && c !== 32 && c !== 9) c = codeAt(line, ++i, end);
       const text = line.slice(from, i);
       value = Number(text);
       if (!Number.isFinite(value)) throw inputError(SyntaxError, `expected a number, got ${show(text)}`, { file, line: lineNo, field: SWF_FIELDS[n] ?? `field ${n + 1}` });
@@ -109,6 +115,7 @@ export function parseSwfLine(line: string, file: string, lineNo: number, out = n
 export function swfTrace(file: string, resources: ResourceSpace, options: Options): TraceSource {
   const bytes = new ByteCounter();
   const problems = new Problems(options['lenient'] as boolean);
+  const pool = new DemandPool(resources.names.length);
   const demand = new DemandMaker(resources, SWF_QUANTITIES, options);
   const useRequested = options['duration'] === 'requested';
   const groupTenants = options['tenant_by'] === 'group/user';
@@ -172,7 +179,7 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
               kind: 'batch',
               submit,
               duration: secondsToMicros(runTime),
-              demand: demand.make(values),
+              demand: pool.intern(demand.make(values, pool.scratch)),
               constraints: NONE,
             });
           } catch (error) {

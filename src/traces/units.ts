@@ -52,9 +52,8 @@ export class DemandMaker {
     this.factor = Float64Array.from(this.source, (i) => (i < 0 ? 0 : (scale[(quantities[i] as Quantity).name] ?? (quantities[i] as Quantity).scale)));
   }
 
-  /** Base units for `values` (indexed like the quantities); a value out of range throws a RangeError naming it. */
-  make(values: ArrayLike<number>): Float64Array {
-    const out = new Float64Array(this.source.length);
+  /** Base units for `values` (indexed like the quantities), into `out` if given; a value out of range throws a RangeError naming it. */
+  make(values: ArrayLike<number>, out = new Float64Array(this.source.length)): Float64Array {
     for (let d = 0; d < out.length; d++) {
       const i = this.source[d] as number;
       if (i < 0) continue;
