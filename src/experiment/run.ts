@@ -145,6 +145,8 @@ function hashFile(path: string): Promise<string> {
 export async function planHash(plan: RunPlan): Promise<string> {
   const config = runConfig(plan);
   const h = createHash('sha256');
+  // the simulator's version is part of what defines a run: resume never mixes results across releases
+  h.update(packageVersion());
   h.update(JSON.stringify({ ...config, cluster: undefined, trace: undefined }));
   h.update(await hashPath(plan.clusterFile));
   if (plan.trace.path !== null) h.update(await hashPath(plan.trace.path));
