@@ -7,9 +7,10 @@ import type { Options } from '../policy.js';
 import { COUNT, expectColumns, NON_NEGATIVE, numberAt, optionalNumberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
-import { inTimeOrder, reorderedTasks } from './reorder.js';
+import { availabilityEvents, readWhole, type AvailabilityRow } from './availability.js';
+import { reorderedTasks } from './reorder.js';
 import type { MachineEvent, TraceSource } from './source.js';
-import { requireTable, RowCursor, tableFiles, totalSize, type Row } from './tables.js';
+import { requireTable, tableFiles, totalSize, type Row } from './tables.js';
 import { DemandMaker, type Quantity } from './units.js';
 
 export const BATCH_TASK_2017_COLUMNS = ['create_time', 'end_time', 'job_id', 'task_id', 'instances', 'status', 'plan_cpu', 'plan_mem'] as const;
@@ -79,44 +80,23 @@ export function alibaba2017Trace(path: string, resources: ResourceSpace, options
  * errors remove it only with `machine_errors: remove`.
  */
 async function* serverEvents(files: readonly string[], demand: DemandMaker, removeOnError: boolean, problems: Problems): AsyncGenerator<readonly MachineEvent[]> {
-  const rows: { time: number; id: string; type: string; capacity: Float64Array | undefined }[] = [];
-  const cursor = new RowCursor(files, new ByteCounter());
-  try {
-    for (let row = await cursor.advance(); row !== undefined; row = cursor.next() ?? (await cursor.advance())) {
-      try {
-        expectColumns(row, SERVER_EVENT_COLUMNS, 'server_event');
-        const time = secondsToMicros(Math.max(0, numberAt(row, 0, SERVER_EVENT_COLUMNS)));
-        const type = row.fields[2] as string;
-        if (type === 'add') {
-          const cpus = numberAt(row, 4, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
-          const mem = numberAt(row, 5, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
-          const disk = numberAt(row, 6, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
-          rows.push({ time, id: row.fields[1] as string, type, capacity: demand.make([cpus, mem, disk]) });
-        } else if (type === 'softerror' || type === 'harderror') {
-          rows.push({ time, id: row.fields[1] as string, type, capacity: undefined });
-        } else {
-          throw inputError(RangeError, `expected an event type add, softerror or harderror, got ${show(type)}`, { file: row.file, line: row.line, field: 'event_type' });
-        }
-      } catch (error) {
-        problems.skip(error);
-      }
+  const rows = await readWhole(files, problems, (row): AvailabilityRow | undefined => {
+    expectColumns(row, SERVER_EVENT_COLUMNS, 'server_event');
+    const time = secondsToMicros(Math.max(0, numberAt(row, 0, SERVER_EVENT_COLUMNS)));
+    const id = row.fields[1] as string;
+    const type = row.fields[2] as string;
+    if (type === 'add') {
+      const cpus = numberAt(row, 4, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
+      const mem = numberAt(row, 5, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
+      const disk = numberAt(row, 6, SERVER_EVENT_COLUMNS, NON_NEGATIVE);
+      return { time, id, capacity: demand.make([cpus, mem, disk]), unusedReason: '' };
     }
-  } finally {
-    await cursor.close();
-  }
-  const added = new Set<string>();
-  for (const chunk of inTimeOrder(rows)) {
-    const out: MachineEvent[] = [];
-    for (const r of chunk) {
-      if (r.capacity !== undefined) {
-        out.push({ time: r.time, kind: added.has(r.id) ? 'update' : 'add', id: r.id, capacity: r.capacity });
-        added.add(r.id);
-      } else if (removeOnError && added.delete(r.id)) {
-        out.push({ time: r.time, kind: 'remove', id: r.id });
-      } else {
-        problems.drop(`${r.type} events ${removeOnError ? 'of machines not in use' : '(machine_errors: ignore)'}`);
-      }
+    if (type !== 'softerror' && type !== 'harderror') {
+      throw inputError(RangeError, `expected an event type add, softerror or harderror, got ${show(type)}`, { file: row.file, line: row.line, field: 'event_type' });
     }
-    if (out.length > 0) yield out;
-  }
+    if (removeOnError) return { time, id, capacity: undefined, unusedReason: `${type} events of machines not in use` };
+    problems.drop(`${type} events (machine_errors: ignore)`);
+    return undefined;
+  });
+  yield* availabilityEvents(rows, problems);
 }

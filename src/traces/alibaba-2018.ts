@@ -8,7 +8,8 @@ import type { Options } from '../policy.js';
 import { COUNT, expectColumns, NON_NEGATIVE, numberAt, optionalNumberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
 import { Problems } from './problems.js';
-import { inTimeOrder, reorderedTasks } from './reorder.js';
+import { availabilityEvents, readWhole, type AvailabilityRow } from './availability.js';
+import { reorderedTasks } from './reorder.js';
 import type { MachineEvent, TraceSource } from './source.js';
 import { requireTable, RowCursor, tableFiles, totalSize, type Row } from './tables.js';
 import { DemandMaker, type Quantity } from './units.js';
@@ -122,41 +123,18 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
  * other status takes a known machine out (remove).
  */
 async function* machineMeta(files: readonly string[], demand: DemandMaker, problems: Problems): AsyncGenerator<readonly MachineEvent[]> {
-  const rows: { time: number; id: string; using: boolean; capacity: Float64Array; domains: string[] }[] = [];
-  const cursor = new RowCursor(files, new ByteCounter());
-  try {
-    for (let row = await cursor.advance(); row !== undefined; row = cursor.next() ?? (await cursor.advance())) {
-      try {
-        expectColumns(row, MACHINE_META_COLUMNS, 'machine_meta');
-        const time = numberAt(row, 1, MACHINE_META_COLUMNS, NON_NEGATIVE);
-        const cpus = numberAt(row, 4, MACHINE_META_COLUMNS, NON_NEGATIVE);
-        const mem = numberAt(row, 5, MACHINE_META_COLUMNS, NON_NEGATIVE);
-        const status = row.fields[6] as string;
-        if (status === '') throw inputError(SyntaxError, `expected a status, got ${show(status)}`, { file: row.file, line: row.line, field: 'status' });
-        rows.push({ time: secondsToMicros(time), id: row.fields[0] as string, using: status === 'USING', capacity: demand.make([cpus, mem]), domains: [row.fields[2] as string, row.fields[3] as string] });
-      } catch (error) {
-        problems.skip(error);
-      }
-    }
-  } finally {
-    await cursor.close();
-  }
-  const up = new Set<string>();
-  for (const chunk of inTimeOrder(rows)) {
-    const out: MachineEvent[] = [];
-    for (const r of chunk) {
-    const attributes = { failure_domain_1: r.domains[0] as string, failure_domain_2: r.domains[1] as string };
-    if (r.using) {
-      out.push({ time: r.time, kind: up.has(r.id) ? 'update' : 'add', id: r.id, capacity: r.capacity, attributes });
-      up.add(r.id);
-    } else if (up.delete(r.id)) {
-      out.push({ time: r.time, kind: 'remove', id: r.id });
-    } else {
-      problems.drop('machine_meta rows of machines not in use yet');
-    }
-    }
-    if (out.length > 0) yield out;
-  }
+  const rows = await readWhole(files, problems, (row): AvailabilityRow => {
+    expectColumns(row, MACHINE_META_COLUMNS, 'machine_meta');
+    const time = numberAt(row, 1, MACHINE_META_COLUMNS, NON_NEGATIVE);
+    const cpus = numberAt(row, 4, MACHINE_META_COLUMNS, NON_NEGATIVE);
+    const mem = numberAt(row, 5, MACHINE_META_COLUMNS, NON_NEGATIVE);
+    const status = row.fields[6] as string;
+    if (status === '') throw inputError(SyntaxError, `expected a status, got ${show(status)}`, { file: row.file, line: row.line, field: 'status' });
+    const attributes = { failure_domain_1: row.fields[2] as string, failure_domain_2: row.fields[3] as string };
+    const capacity = status === 'USING' ? demand.make([cpus, mem]) : undefined;
+    return { time: secondsToMicros(time), id: row.fields[0] as string, capacity, attributes, unusedReason: 'machine_meta rows of machines not in use yet' };
+  });
+  yield* availabilityEvents(rows, problems);
 }
 
 /**
