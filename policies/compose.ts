@@ -1,5 +1,5 @@
 // Composes a queue order and a placement into a policy: walk the queue, place what fits.
-import type { Options, Placement, Policy, QueueOrder, Scheduler } from '../src/policy.js';
+import type { Decisions, Options, Placement, Policy, QueueOrder, Scheduler } from '../src/policy.js';
 import type { PolicyContext } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
 
@@ -22,6 +22,15 @@ export function composedPolicy(
       const order = makeOrder(ctx);
       const placement = makePlacement(ctx);
       const view = ctx.view;
+      // the round's decisions; one visitor serves every round, so a round allocates nothing
+      let out: Decisions | null = null;
+      const visitor = (task: TaskView): boolean => {
+        if (view.mayFit(task)) {
+          const m = placement.place(task);
+          if (m >= 0) (out as Decisions).place(task, m);
+        }
+        return true;
+      };
       const scheduler: Scheduler = {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),
@@ -33,16 +42,12 @@ export function composedPolicy(
           order.machineChanged?.(m);
           placement.machineChanged?.(m);
         },
-        schedule(out) {
+        schedule(decisions) {
           order.round?.();
           placement.round?.();
-          order.visit((task: TaskView) => {
-            if (view.mayFit(task)) {
-              const m = placement.place(task);
-              if (m >= 0) out.place(task, m);
-            }
-            return true;
-          });
+          out = decisions;
+          order.visit(visitor);
+          out = null;
         },
       };
       return scheduler;

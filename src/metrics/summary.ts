@@ -1,7 +1,7 @@
 // Headline metrics of a run, accumulated as tasks end; definitions are in the README.
 import { microsToSeconds, type Micros } from '../engine/time.js';
 import type { Task, TaskState } from '../model/task.js';
-import { Samples, jainIndex, quantile } from './stats.js';
+import { Samples, jainIndex } from './stats.js';
 import type { UsageLedger } from './usage.js';
 import type { EventRecord } from '../policy.js';
 
@@ -106,11 +106,11 @@ export class SummaryBuilder {
 }
 
 function stats(name: string, unit: string, samples: Samples): Summary {
-  const sorted = samples.sorted();
+  const [p50, p95, p99] = samples.quantiles([0.5, 0.95, 0.99]);
   return {
     [`${name}_mean${unit}`]: samples.mean(),
-    [`${name}_p50${unit}`]: quantile(sorted, 0.5),
-    [`${name}_p95${unit}`]: quantile(sorted, 0.95),
-    [`${name}_p99${unit}`]: quantile(sorted, 0.99),
+    [`${name}_p50${unit}`]: p50 ?? null,
+    [`${name}_p95${unit}`]: p95 ?? null,
+    [`${name}_p99${unit}`]: p99 ?? null,
   };
 }
