@@ -34,7 +34,13 @@ export async function convertToNative(source: TraceSource, cluster: ClusterSpec,
     renameSync(temp, out);
     return written;
   } catch (error) {
-    stream.destroy();
+    // the partial file is discarded: a write still in flight fails as the stream goes, and that is no news
+    stream.on('error', () => {});
+    if (!stream.closed) {
+      const closed = once(stream, 'close');
+      stream.destroy();
+      await closed;
+    }
     rmSync(temp, { force: true });
     throw error;
   }

@@ -1,10 +1,14 @@
 // `clustersim trace inspect|convert` and simulate on real formats: figures, round trips through native CSV, windows, errors.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 import { readTrace } from '../helpers/trace-read.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
+import { convertToNative } from '../../src/traces/convert.js';
+import type { TraceSource } from '../../src/traces/source.js';
+import { NONE } from '../../src/model/constraints.js';
 
 const NASA = 'traces/swf/NASA-iPSC-1993-3.1-cln.swf';
 const GPU = 'test/fixtures/traces/alibaba-gpu-2023';
@@ -59,6 +63,23 @@ describe('trace inspect', () => {
 });
 
 describe('trace convert', () => {
+  it('a trace that fails as the first rows go out leaves no file and no stray stream error', async () => {
+    const dir = tempDir();
+    const spec = { id: 'a', job: 'a', tenant: 't', priority: 0, kind: 'batch' as const, submit: 0, duration: 1e6, demand: Float64Array.of(1), constraints: NONE };
+    const failing: TraceSource = {
+      name: 'failing',
+      async *chunks() {
+        yield [spec];
+        throw new SyntaxError('bad row');
+      },
+    };
+    const cluster = { file: 'c', resources: { names: ['cpu'], units: ['core'] }, groups: [] };
+    await expect(convertToNative(failing, cluster, join(dir, 'out.csv'))).rejects.toThrow('bad row');
+    // a write still in flight when the stream went would surface here as an uncaught error
+    await sleep(50);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('writes native CSV that reads back to the same tasks, and the default cluster as YAML', async () => {
     const dir = tempDir();
     const out = join(dir, 'pods.csv');
