@@ -68,6 +68,7 @@ describe('trace convert', () => {
     const spec = { id: 'a', job: 'a', tenant: 't', priority: 0, kind: 'batch' as const, submit: 0, duration: 1e6, demand: Float64Array.of(1), constraints: NONE };
     const failing: TraceSource = {
       name: 'failing',
+      progress: () => 0,
       async *chunks() {
         yield [spec];
         throw new SyntaxError('bad row');
