@@ -8,11 +8,6 @@ import {
 
 export type ColumnType = 'utf8' | 'float64' | 'int32' | 'int64';
 
-/** The UTF-8 bytes of `text`, for {@link ArrowTableWriter.utf8}. */
-export function utf8Bytes(text: string): Uint8Array {
-  return Buffer.from(text, 'utf8');
-}
-
 /** One column of a table: its name, Arrow type and whether it may hold nulls. */
 export interface ColumnSpec {
   readonly name: string;
@@ -83,17 +78,6 @@ class Column {
 
   setValid(row: number): void {
     this.validity[row >> 3] = (this.validity[row >> 3] as number) | (1 << (row & 7));
-  }
-
-  /** The text buffer, grown if needed so that `bytes` more fit after what it holds. */
-  room(bytes: number): Buffer {
-    const text = this.text as Buffer;
-    const need = this.textBytes + bytes;
-    if (need <= text.length) return text;
-    const bigger = Buffer.allocUnsafe(Math.max(need, 2 * text.length));
-    text.copy(bigger, 0, 0, this.textBytes);
-    this.text = bigger;
-    return bigger;
   }
 
   reset(): void {
@@ -175,9 +159,14 @@ export class ArrowTableWriter {
 
   string(col: number, value: string): void {
     const c = this.columns[col] as Column;
+    let text = c.text as Buffer;
     const n = value.length;
     const start = c.textBytes;
-    const text = c.room(3 * n);
+    if (start + 3 * n > text.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(start + 3 * n, 2 * text.length));
+      text.copy(bigger, 0, 0, start);
+      c.text = text = bigger;
+    }
     // ASCII byte by byte (several times faster than Buffer#write for short strings), else UTF-8
     let i = 0;
     for (; i < n; i++) {
@@ -186,21 +175,6 @@ export class ArrowTableWriter {
       text[start + i] = code;
     }
     c.textBytes = i === n ? start + n : start + text.write(value, start, 'utf8');
-    (c.offsets as Int32Array)[this.row + 1] = c.textBytes;
-    c.setValid(this.row);
-  }
-
-  /**
-   * Sets a text value from its UTF-8 bytes: for values that repeat (machine ids, states), encoded
-   * once with {@link utf8Bytes} instead of at every row.
-   */
-  utf8(col: number, bytes: Uint8Array): void {
-    const c = this.columns[col] as Column;
-    const n = bytes.length;
-    const start = c.textBytes;
-    const text = c.room(n);
-    for (let i = 0; i < n; i++) text[start + i] = bytes[i] as number;
-    c.textBytes = start + n;
     (c.offsets as Int32Array)[this.row + 1] = c.textBytes;
     c.setValid(this.row);
   }

@@ -5,7 +5,7 @@ import type { RunObserver, Simulation } from '../experiment/simulation.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { PowerOutputs } from '../power/outputs.js';
 import type { Task } from '../model/task.js';
-import { ArrowTableWriter, utf8Bytes } from './arrow-table.js';
+import { ArrowTableWriter } from './arrow-table.js';
 import type { EventRecord } from '../policy.js';
 import { eventColumns, machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
 import { SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
@@ -24,10 +24,6 @@ export class RunRecorder implements RunObserver {
   private readonly allocatedCol: number;
   private readonly powerCol: number;
   private readonly times: TaskTimes = { wait: null, run: null, slowdown: null, bounded: null };
-  /** UTF-8 of the text values that repeat row after row, encoded once: per machine slot, per tenant number, per word. */
-  private readonly machineText: (Uint8Array | undefined)[] = [];
-  private readonly tenantText: (Uint8Array | undefined)[] = [];
-  private readonly wordText = new Map<string, Uint8Array>();
 
   /**
    * @param groups the run's machine groups (see `runGroups`), one machine-count column each.
@@ -52,7 +48,7 @@ export class RunRecorder implements RunObserver {
     w.float(0, microsToSeconds(sim.now));
     w.string(1, event.kind);
     const m = event.machine ?? -1;
-    if (m >= 0) w.utf8(2, this.machineId(m, sim));
+    if (m >= 0) w.string(2, sim.cluster.ids[m] as string);
     else w.null(2);
     if (event.task !== undefined) {
       w.string(3, event.task.id);
@@ -74,13 +70,12 @@ export class RunRecorder implements RunObserver {
     const w = this.tasks;
     w.string(0, task.id);
     w.string(1, task.job);
-    if (task.tenantIndex >= 0) w.utf8(2, (this.tenantText[task.tenantIndex] ??= utf8Bytes(task.tenant)));
-    else w.string(2, task.tenant);
+    w.string(2, task.tenant);
     w.int(3, task.attempt);
-    w.utf8(4, this.word(task.state));
-    w.utf8(5, this.word(task.kind));
+    w.string(4, task.state);
+    w.string(5, task.kind);
     w.int(6, task.priority);
-    if (task.machine >= 0) w.utf8(7, this.machineId(task.machine, sim));
+    if (task.machine >= 0) w.string(7, sim.cluster.ids[task.machine] as string);
     else w.null(7);
     w.float(8, microsToSeconds(task.submit));
     if (task.start >= 0) w.float(9, microsToSeconds(task.start));
@@ -157,17 +152,6 @@ export class RunRecorder implements RunObserver {
     this.tenants.finish(ledger, sim.end);
     const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
     return this.power === null ? summary : { ...summary, ...this.power.summary(ledger.meter, c, sim.firstSubmit, sim.end) };
-  }
-
-  private machineId(m: number, sim: Simulation): Uint8Array {
-    return (this.machineText[m] ??= utf8Bytes(sim.cluster.ids[m] as string));
-  }
-
-  /** A state or kind: one of a handful of words. */
-  private word(text: string): Uint8Array {
-    let bytes = this.wordText.get(text);
-    if (bytes === undefined) this.wordText.set(text, (bytes = utf8Bytes(text)));
-    return bytes;
   }
 
   /** Closes the open files after a failure; the caller removes the directory. */
