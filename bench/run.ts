@@ -1,5 +1,5 @@
 // The benchmark runner: each scenario in a fresh child process (so peak RSS is its own), a table, JSON.
-// Usage: npm run bench [-- --quick] [--only engine,e2e-best-fit] [--json results.json]
+// Usage: npm run bench [-- --quick] [--only engine,e2e-best-fit] [--repeat 3] [--json results.json]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
@@ -25,7 +25,10 @@ interface Result {
   target: string;
   /** Whether the target was met; null in quick runs, whose sizes the targets are not for. */
   met: boolean | null;
+  /** The run with the median wall time (of `repeat` runs, each in a fresh process). */
   measurement: Measurement;
+  /** Wall seconds of every run, ascending. */
+  walls: number[];
 }
 
 interface Args {
@@ -33,10 +36,11 @@ interface Args {
   json: string | undefined;
   scenario: string | undefined;
   only: string[] | undefined;
+  repeat: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const args: Args = { quick: false, json: undefined, scenario: undefined, only: undefined };
+  const args: Args = { quick: false, json: undefined, scenario: undefined, only: undefined, repeat: 1 };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string => {
@@ -48,7 +52,11 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === '--json') args.json = value();
     else if (arg === '--scenario') args.scenario = value();
     else if (arg === '--only') args.only = value().split(',');
-    else throw new RangeError(`Unknown argument ${JSON.stringify(arg)}; expected --quick, --json <file>, --only <names> or --scenario <name>`);
+    else if (arg === '--repeat') {
+      const text = value();
+      args.repeat = Number(text);
+      if (!Number.isInteger(args.repeat) || args.repeat < 1) throw new RangeError(`--repeat takes a whole number ≥ 1, got ${JSON.stringify(text)}`);
+    } else throw new RangeError(`Unknown argument ${JSON.stringify(arg)}; expected --quick, --json <file>, --only <names>, --repeat <n> or --scenario <name>`);
   }
   return args;
 }
@@ -77,18 +85,26 @@ function runAll(args: Args): void {
   process.stdout.write(`clustersim bench${args.quick ? ' (quick)' : ''}: node ${machine.node}, ${machine.cpus} CPUs (${machine.cpu_model}), ${machine.memory_gib} GiB\n`);
   const results: Result[] = [];
   for (const scenario of selected) {
-    process.stderr.write(`running ${scenario.name} (${scenario.size})...\n`);
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--scenario', scenario.name, ...(args.quick ? ['--quick'] : [])], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    });
-    const last = child.stdout.trim().split('\n').pop() ?? '';
-    if (child.status !== 0 || last === '') throw new Error(`Scenario ${scenario.name} failed (exit ${child.status ?? child.signal})`);
-    const measurement = JSON.parse(last) as Measurement;
+    const runs: Measurement[] = [];
+    for (let k = 1; k <= args.repeat; k++) {
+      process.stderr.write(`running ${scenario.name} (${scenario.size})${args.repeat > 1 ? ` ${k}/${args.repeat}` : ''}...\n`);
+      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--scenario', scenario.name, ...(args.quick ? ['--quick'] : [])], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        encoding: 'utf8',
+      });
+      const last = child.stdout.trim().split('\n').pop() ?? '';
+      if (child.status !== 0 || last === '') throw new Error(`Scenario ${scenario.name} failed (exit ${child.status ?? child.signal})`);
+      runs.push(JSON.parse(last) as Measurement);
+    }
+    // repeats are also a determinism check: the same scenario must write the same bytes every time
+    const hashes = new Set(runs.map((m) => m.workload?.['outputs_sha256']));
+    if (hashes.size > 1) throw new Error(`Scenario ${scenario.name} wrote different outputs in its ${args.repeat} runs: ${[...hashes].join(', ')}`);
+    runs.sort((a, b) => a.wallSeconds - b.wallSeconds);
+    const measurement = runs[(runs.length - 1) >> 1] as Measurement;
     // targets are for the full sizes; a quick run only checks that everything works
     const target = TARGETS[scenario.name];
     const met = args.quick || target === undefined ? null : target.met(measurement);
-    results.push({ scenario: scenario.name, size: scenario.size, target: target?.text ?? '', met, measurement });
+    results.push({ scenario: scenario.name, size: scenario.size, target: target?.text ?? '', met, measurement, walls: runs.map((m) => m.wallSeconds) });
   }
   process.stdout.write(`\n${table(results)}\n`);
   for (const r of results) {
@@ -114,13 +130,14 @@ function runAll(args: Args): void {
 }
 
 function table(results: readonly Result[]): string {
-  const header = ['scenario', 'size', 'wall s', 'tasks/s', 'events/s', 'peak RSS MiB', 'target', 'result'];
+  const header = ['scenario', 'size', 'wall s', 'wall range s', 'tasks/s', 'events/s', 'peak RSS MiB', 'target', 'result'];
   const rows = results.map((r) => {
     const m = r.measurement;
-    return [r.scenario, r.size, m.wallSeconds.toFixed(2), m.tasksPerSecond === undefined ? '—' : grouped(m.tasksPerSecond), grouped(m.eventsPerSecond), mib(m.peakRssKiB), r.target, r.met === null ? '—' : r.met ? 'ok' : 'MISSED'];
+    const range = r.walls.length > 1 ? `${(r.walls[0] as number).toFixed(2)}–${(r.walls[r.walls.length - 1] as number).toFixed(2)}` : '—';
+    return [r.scenario, r.size, m.wallSeconds.toFixed(2), range, m.tasksPerSecond === undefined ? '—' : grouped(m.tasksPerSecond), grouped(m.eventsPerSecond), mib(m.peakRssKiB), r.target, r.met === null ? '—' : r.met ? 'ok' : 'MISSED'];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const numeric = new Set([2, 3, 4, 5]);
+  const numeric = new Set([2, 3, 4, 5, 6]);
   const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
