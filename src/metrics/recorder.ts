@@ -17,7 +17,7 @@ export class RunRecorder implements RunObserver {
   private readonly series: ArrowTableWriter;
   private readonly events: ArrowTableWriter;
   private readonly groupCol: number;
-  private readonly summary = new SummaryBuilder();
+  private readonly summary: SummaryBuilder;
   private readonly tenants: TenantRecorder;
   private readonly dims: number;
   private readonly demandCol: number;
@@ -28,9 +28,18 @@ export class RunRecorder implements RunObserver {
   /**
    * @param groups the run's machine groups (see `runGroups`), one machine-count column each.
    * @param power power columns and figures; without it (or without power models) power figures are null.
+   * @param sampleMemoryLimit values each summary sample list keeps in memory before it spills to a
+   *   hidden scratch file in `dir` (deleted by `finish` and `abort`); see {@link SummaryBuilder}.
    */
-  constructor(private readonly dir: string, private readonly resources: ResourceSpace, private readonly groups: readonly string[], private readonly power: PowerOutputs | null = null) {
+  constructor(
+    private readonly dir: string,
+    private readonly resources: ResourceSpace,
+    private readonly groups: readonly string[],
+    private readonly power: PowerOutputs | null = null,
+    sampleMemoryLimit?: number,
+  ) {
     this.dims = resources.names.length;
+    this.summary = new SummaryBuilder(dir, sampleMemoryLimit);
     this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
     this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups, power?.seriesColumns() ?? []), 4096);
     this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
@@ -151,6 +160,7 @@ export class RunRecorder implements RunObserver {
     w.close();
     this.tenants.finish(ledger, sim.end);
     const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
+    this.summary.dispose();
     return this.power === null ? summary : { ...summary, ...this.power.summary(ledger.meter, c, sim.firstSubmit, sim.end) };
   }
 
@@ -160,6 +170,7 @@ export class RunRecorder implements RunObserver {
     this.series.abort();
     this.events.abort();
     this.tenants.abort();
+    this.summary.dispose();
   }
 }
 

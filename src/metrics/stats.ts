@@ -1,40 +1,73 @@
 // Summary statistics with written definitions: means, percentiles (numpy's "linear"), Jain's index.
+import { select, selectStreamed, type BlockSource } from './selection.js';
+import { SpillFile } from './spill.js';
 
-/** A growable list of float64 samples. */
+/** Values a sample list keeps in memory before it moves them to its scratch file (8 MiB). */
+export const SAMPLES_IN_MEMORY = 1 << 20;
+
+/** Where a long sample list may put what does not fit in memory. */
+export interface SpillTarget {
+  /** The scratch file's path; it must not exist. */
+  readonly path: string;
+  /** Values kept in memory at most (default {@link SAMPLES_IN_MEMORY}). */
+  readonly memoryLimit?: number | undefined;
+}
+
+/**
+ * A growable list of float64 samples. With a {@link SpillTarget}, memory stays bounded however many
+ * samples come: each time the in-memory part reaches the limit it is appended to the scratch file,
+ * and percentiles are then selected exactly from file and memory together (see `selectStreamed`).
+ * Call `dispose` when done, to delete the scratch file.
+ */
 export class Samples {
   private values: Float64Array;
   private count = 0;
+  private total = 0;
+  private file: SpillFile | null = null;
+  private readonly limit: number;
 
   /** @param capacity initial room; keep it small when there are many lists (one per tenant). */
-  constructor(capacity = 1024) {
-    this.values = new Float64Array(capacity);
+  constructor(capacity = 1024, private readonly spill: SpillTarget | null = null) {
+    this.limit = spill === null ? Infinity : Math.max(1, spill.memoryLimit ?? SAMPLES_IN_MEMORY);
+    this.values = new Float64Array(Math.min(capacity, this.limit));
   }
 
   get size(): number {
-    return this.count;
+    return this.count + (this.file?.length ?? 0);
   }
 
   push(value: number): void {
     if (this.count === this.values.length) {
-      const bigger = new Float64Array(this.values.length * 2);
-      bigger.set(this.values);
-      this.values = bigger;
+      if (this.count >= this.limit) {
+        this.file ??= new SpillFile((this.spill as SpillTarget).path);
+        this.file.append(this.values, this.count);
+        this.count = 0;
+      } else {
+        const bigger = new Float64Array(Math.min(this.values.length * 2, this.limit));
+        bigger.set(this.values);
+        this.values = bigger;
+      }
     }
     this.values[this.count++] = value;
+    // summed in arrival order, as a loop over the list would, so the mean has the same bits
+    this.total += value;
   }
 
-  /** The samples sorted ascending (a copy). */
+  /** The samples sorted ascending (a copy); only for lists that never spilled. */
   sorted(): Float64Array {
+    if (this.file !== null) throw new Error(`sorted() on a sample list spilled to ${this.file.path}; use quantiles()`);
     return this.values.slice(0, this.count).sort();
   }
 
   /**
    * The `qs`-th quantiles (ascending, each in [0, 1]) as {@link quantile} defines them, found by
-   * selection on a copy in O(n) per quantile instead of sorting all samples in O(n log n).
+   * selection in O(n) per quantile instead of sorting all samples in O(n log n): on a copy in
+   * memory, or, once the list has spilled, by radix selection over the file and the memory part.
    */
   quantiles(qs: readonly number[]): (number | null)[] {
-    const n = this.count;
+    const n = this.size;
     if (n === 0) return qs.map(() => null);
+    if (this.file !== null) return this.streamedQuantiles(qs, n);
     const a = this.values.slice(0, n);
     let from = 0;
     return qs.map((q) => {
@@ -52,10 +85,28 @@ export class Samples {
   }
 
   mean(): number | null {
-    if (this.count === 0) return null;
-    let sum = 0;
-    for (let i = 0; i < this.count; i++) sum += this.values[i] as number;
-    return sum / this.count;
+    return this.size === 0 ? null : this.total / this.size;
+  }
+
+  /** Deletes the scratch file, if any; the list is unusable afterwards. */
+  dispose(): void {
+    this.file?.dispose();
+  }
+
+  private streamedQuantiles(qs: readonly number[], n: number): (number | null)[] {
+    const file = this.file as SpillFile;
+    const block = new Float64Array(Math.min(this.limit, 1 << 16));
+    const source: BlockSource = (visit) => {
+      file.forEachBlock(block, visit);
+      visit(this.values, this.count);
+    };
+    return qs.map((q) => {
+      const h = (n - 1) * q;
+      const lo = Math.floor(h);
+      const low = selectStreamed(source, n, lo, this.limit);
+      if (lo + 1 >= n || h === lo) return low;
+      return low + (h - lo) * (selectStreamed(source, n, lo + 1, this.limit) - low);
+    });
   }
 }
 
@@ -71,43 +122,6 @@ export function quantile(sorted: Float64Array, q: number): number | null {
   const hi = Math.min(lo + 1, n - 1);
   const a = sorted[lo] as number;
   return a + (h - lo) * ((sorted[hi] as number) - a);
-}
-
-/**
- * Rearranges a[left..right] so that a[k] holds the value it would hold if sorted, with no greater
- * value before it and no lesser after (Hoare's quickselect, median-of-three pivots; many equal
- * values, common in waits, split evenly). NaN-free input.
- */
-function select(a: Float64Array, k: number, left: number, right: number): void {
-  while (right > left) {
-    const mid = (left + right) >> 1;
-    // order a[left], a[mid], a[right]; the median becomes the pivot
-    if ((a[mid] as number) < (a[left] as number)) swap(a, mid, left);
-    if ((a[right] as number) < (a[left] as number)) swap(a, right, left);
-    if ((a[right] as number) < (a[mid] as number)) swap(a, right, mid);
-    const pivot = a[mid] as number;
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while ((a[i] as number) < pivot) i++;
-      while ((a[j] as number) > pivot) j--;
-      if (i <= j) {
-        swap(a, i, j);
-        i++;
-        j--;
-      }
-    }
-    // now a[left..j] ≤ pivot ≤ a[i..right], and anything strictly between j and i equals the pivot
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
-    else return;
-  }
-}
-
-function swap(a: Float64Array, i: number, j: number): void {
-  const t = a[i] as number;
-  a[i] = a[j] as number;
-  a[j] = t;
 }
 
 /** Jain's fairness index (Σx)² / (n Σx²); 1 is perfectly even; null when there is nothing to compare. */

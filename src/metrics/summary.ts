@@ -1,6 +1,7 @@
 // Headline metrics of a run, accumulated as tasks end; definitions are in the README.
 import { microsToSeconds, type Micros } from '../engine/time.js';
 import type { Task, TaskState } from '../model/task.js';
+import { join } from 'node:path';
 import { Samples, jainIndex } from './stats.js';
 import type { UsageLedger } from './usage.js';
 import type { EventRecord } from '../policy.js';
@@ -35,15 +36,33 @@ export function taskTimes(task: Task, out: TaskTimes = { wait: null, run: null, 
   return out;
 }
 
+/**
+ * Counts and sample lists of a run. With `scratchDir`, each sample list keeps at most `memoryLimit`
+ * values in memory and moves the rest to a hidden scratch file there (`.<name>.samples`), so memory
+ * does not grow with the trace; `dispose` deletes those files.
+ */
 export class SummaryBuilder {
   private readonly counts: Record<TaskState, number> = { waiting: 0, running: 0, finished: 0, killed: 0, preempted: 0, unschedulable: 0 };
-  private readonly waits = new Samples();
-  private readonly slowdowns = new Samples();
-  private readonly bounded = new Samples();
+  private readonly waits: Samples;
+  private readonly slowdowns: Samples;
+  private readonly bounded: Samples;
   private lastFinish = -1;
   private offers = 0;
   private declined = 0;
-  private readonly offerWaits = new Samples();
+  private readonly offerWaits: Samples;
+
+  constructor(scratchDir: string | null = null, memoryLimit?: number) {
+    const samples = (name: string) => new Samples(1024, scratchDir === null ? null : { path: join(scratchDir, `.${name}.samples`), memoryLimit });
+    this.waits = samples('wait');
+    this.slowdowns = samples('slowdown');
+    this.bounded = samples('bounded-slowdown');
+    this.offerWaits = samples('offer-wait');
+  }
+
+  /** Deletes the scratch files; call once the summary is built, or when the run fails. */
+  dispose(): void {
+    for (const s of [this.waits, this.slowdowns, this.bounded, this.offerWaits]) s.dispose();
+  }
 
   /** Counts a task attempt that reached its final state; `times` are its {@link taskTimes}. */
   taskEnded(task: Task, times: TaskTimes = taskTimes(task)): void {

@@ -1,5 +1,8 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Samples, jainIndex, quantile } from '../../src/metrics/stats.js';
 
 function samplesOf(values: readonly number[]): Samples {
@@ -32,6 +35,59 @@ describe('quantiles', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  describe('spilled to a scratch file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clustersim-samples-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    let files = 0;
+    const zeroless = (xs: readonly (number | null)[]) => xs.map((x) => (x === 0 ? 0 : x));
+
+    function spilled(values: readonly number[], memoryLimit: number): Samples {
+      const s = new Samples(1, { path: join(dir, `s${files++}.f64`), memoryLimit });
+      for (const v of values) s.push(v);
+      return s;
+    }
+
+    it('gives exactly the in-memory quantiles and mean whatever the memory limit', () => {
+      const value = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: -1e300, max: 1e300, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }));
+      const qs = fc.uniqueArray(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }).map((q) => q.sort((a, b) => a - b));
+      fc.assert(
+        fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), qs, fc.integer({ min: 1, max: 40 }), (values, q, limit) => {
+          const memory = samplesOf(values);
+          const s = spilled(values, limit);
+          try {
+            expect(s.size).toBe(values.length);
+            expect(zeroless(s.quantiles(q))).toEqual(zeroless(memory.quantiles(q)));
+            expect(s.mean()).toBe(memory.mean());
+          } finally {
+            s.dispose();
+          }
+        }),
+        { numRuns: 300 },
+      );
+      expect(readdirSync(dir)).toEqual([]);
+    });
+
+    it('resolves values that differ only in their last bits (all four radix passes)', () => {
+      // 1 + k·2⁻⁵² for k = 0..99 and their negatives: one bucket until the last 16 bits
+      const values = Array.from({ length: 100 }, (_, k) => 1 + k * 2 ** -52).flatMap((v) => [v, -v]).reverse();
+      const s = spilled(values, 1);
+      const sorted = Float64Array.from(values).sort();
+      expect(s.quantiles([0, 0.01, 0.5, 0.95, 0.99, 1])).toEqual([0, 0.01, 0.5, 0.95, 0.99, 1].map((q) => quantile(sorted, q)));
+      s.dispose();
+    });
+
+    it('keeps no more than its limit in memory, puts the rest in its file and deletes the file when disposed', () => {
+      const s = spilled([3, 1, 2, 5, 4], 2);
+      const file = join(dir, `s${files - 1}.f64`);
+      expect(existsSync(file)).toBe(true);
+      expect(() => s.sorted()).toThrow(/spilled/);
+      expect(s.quantiles([0.5])).toEqual([3]);
+      s.dispose();
+      s.dispose();
+      expect(existsSync(file)).toBe(false);
+    });
   });
 
   it("Jain's index is 1 for equal shares and 1/n when one tenant has everything", () => {

@@ -1,0 +1,43 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { benchCluster, benchTrace } from '../../bench/workload.js';
+import { resolvePolicy } from '../../policies/index.js';
+import { secondsToMicros } from '../../src/engine/time.js';
+import { PendingDir } from '../../src/experiment/run-dir.js';
+import { runGroups, Simulation } from '../../src/experiment/simulation.js';
+import { RunRecorder } from '../../src/metrics/recorder.js';
+import { PowerOutputs } from '../../src/power/outputs.js';
+import { syntheticTrace } from '../../src/traces/synthetic.js';
+
+const root = mkdtempSync(join(tmpdir(), 'clustersim-spill-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** 3,000 generated tasks on 20 machines, recorded with at most `limit` samples in memory per list. */
+async function run(name: string, limit?: number): Promise<string> {
+  const cluster = benchCluster(20);
+  const trace = syntheticTrace(benchTrace(3_000, cluster));
+  const dir = new PendingDir(join(root, name));
+  const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster), limit);
+  const sim = new Simulation({ cluster, trace, policy: resolvePolicy('fifo+best-fit', {}), seed: 3, sampleInterval: secondsToMicros(60) }, recorder);
+  await sim.run();
+  dir.writeJson('summary.json', recorder.finish(sim));
+  dir.commit();
+  return join(root, name);
+}
+
+describe('summary sample lists that spill to scratch files', () => {
+  it('give the same summary and files as lists kept in memory, and leave no scratch file behind', async () => {
+    const memory = await run('memory');
+    const spilled = await run('spilled', 97);
+    const files = readdirSync(memory).sort();
+    expect(readdirSync(spilled).sort()).toEqual(files);
+    expect(files.some((f) => f.startsWith('.'))).toBe(false);
+    const summary = JSON.parse(readFileSync(join(spilled, 'summary.json'), 'utf8')) as Record<string, number>;
+    // the run is long enough that the limit really was passed
+    expect(summary['finished']).toBeGreaterThan(10 * 97);
+    expect(summary['wait_p99_s']).toBeGreaterThan(0);
+    for (const f of files) expect(readFileSync(join(spilled, f)).equals(readFileSync(join(memory, f))), f).toBe(true);
+  });
+});
