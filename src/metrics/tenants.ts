@@ -30,13 +30,14 @@ export class TenantRecorder {
   sample(time: Micros, ledger: UsageLedger): void {
     const w = this.series;
     const t = microsToSeconds(time);
-    for (const u of ledger.tenantUsage) {
+    const names = ledger.tenants;
+    for (let i = 0; i < names.length; i++) {
       w.float(0, t);
-      w.string(1, u.name);
-      w.float(2, u.share);
+      w.string(1, names[i] as string);
+      w.float(2, ledger.tenantShare(i));
       for (let d = 0; d < this.dims; d++) {
-        w.int(3 + d, u.allocated[d] as number);
-        w.float(3 + this.dims + d, u.shares[d] as number);
+        w.int(3 + d, ledger.tenantAllocated(i, d));
+        w.float(3 + this.dims + d, ledger.tenantResourceShare(i, d));
       }
       w.endRow();
     }
@@ -59,7 +60,7 @@ export class TenantRecorder {
     this.series.close();
     const dominant = new Map(ledger.tenantShares(end).map((s) => [s.name, s.share]));
     const perResource = ledger.tenantResourceShares(end);
-    const index = new Map(ledger.tenantUsage.map((u, i) => [u.name, i]));
+    const index = new Map(ledger.tenants.map((name, i) => [name, i]));
     const names = [...new Set([...this.byName.keys(), ...index.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const w = new ArrowTableWriter(join(this.dir, 'tenant_summary.arrow'), tenantSummaryColumns(this.resources));
     for (const name of names) {
