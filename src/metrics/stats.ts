@@ -52,11 +52,16 @@ export class Samples {
   }
 
   mean(): number | null {
-    if (this.count === 0) return null;
-    let sum = 0;
-    for (let i = 0; i < this.count; i++) sum += this.values[i] as number;
-    return sum / this.count;
+    return meanOf(this.values.subarray(0, this.count));
   }
+}
+
+/** The mean of `values` summed in order, or null when there are none. */
+export function meanOf(values: Float64Array): number | null {
+  if (values.length === 0) return null;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
+  return sum / values.length;
 }
 
 /**

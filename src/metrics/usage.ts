@@ -2,6 +2,7 @@
 import type { Micros } from '../engine/time.js';
 import type { Cluster } from '../model/cluster.js';
 import { PowerMeter } from '../power/meter.js';
+import { ensureLength } from '../typed-array.js';
 
 /**
  * Allocation is piecewise constant between events, so integrals are exact when every change is
@@ -99,12 +100,7 @@ export class UsageLedger {
       i = this.names.length;
       this.tenantIndex.set(name, i);
       this.names.push(name);
-      const need = this.names.length * this.tenantStride;
-      if (need > this.tenantData.length) {
-        const bigger = new Float64Array(Math.max(need, 2 * this.tenantData.length));
-        bigger.set(this.tenantData);
-        this.tenantData = bigger;
-      }
+      this.tenantData = ensureLength(this.tenantData, this.names.length * this.tenantStride);
       this.tenantData[i * this.tenantStride + 3 * this.dims + 2] = this.start;
     }
     return i;
