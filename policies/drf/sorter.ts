@@ -1,7 +1,6 @@
 // Mesos' DRFSorter: hierarchical weighted dominant-resource-fairness order over '/'-separated paths.
 // Cost: O(depth × (D + log n)) per allocation change or (de)activation, O(depth) to find the lowest
 // client, O(n log n) for a full sort, O(n × D) when the cluster total changes.
-import { ensureLength } from '../../src/typed-array.js';
 
 /** How equal shares are ordered: Mesos' (allocation count, then path) or by first sight (the paper leaves ties arbitrary). */
 export type TieBreak = 'mesos' | 'paper';
@@ -11,9 +10,6 @@ export class SorterNode {
   readonly children = new Map<string, SorterNode>();
   /** Active children as a binary min-heap by (share, tie-break); an internal node is active while this is non-empty. */
   readonly heap: SorterNode[] = [];
-  /** The share and count of `heap[i]` at `i`, so that sifting compares contiguous numbers, not scattered nodes. */
-  heapShares = new Float64Array(4);
-  heapCounts = new Float64Array(4);
   heapPos = -1;
   readonly allocation: Float64Array;
   share = 0;
@@ -230,8 +226,10 @@ export class DrfSorter {
   }
 
   compare(a: SorterNode, b: SorterNode): number {
-    if (this.before(a.share, a.count, a, b.share, b.count, b)) return -1;
-    return this.before(b.share, b.count, b, a.share, a.count, a) ? 1 : 0;
+    if (a.share !== b.share) return a.share < b.share ? -1 : 1;
+    if (this.tieBreak === 'paper') return a.seq - b.seq;
+    if (a.count !== b.count) return a.count - b.count;
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
   }
 
   private computeShare(node: SorterNode): number {
@@ -249,7 +247,6 @@ export class DrfSorter {
 
   private refresh(node: SorterNode): void {
     node.share = this.computeShare(node);
-    // sifting takes the moving node's keys from the node itself
     if (node.heapPos >= 0 && node.parent !== null) this.heapFix(node.parent, node.heapPos);
   }
 
@@ -258,10 +255,6 @@ export class DrfSorter {
       child.share = this.computeShare(child);
       this.rebuild(child);
     }
-    node.heap.forEach((child, i) => {
-      node.heapShares[i] = child.share;
-      node.heapCounts[i] = child.count;
-    });
     for (let i = (node.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(node, i);
   }
 
@@ -293,8 +286,6 @@ export class DrfSorter {
   private heapPush(parent: SorterNode, node: SorterNode): void {
     node.heapPos = parent.heap.length;
     parent.heap.push(node);
-    parent.heapShares = ensureLength(parent.heapShares, parent.heap.length);
-    parent.heapCounts = ensureLength(parent.heapCounts, parent.heap.length);
     this.siftUp(parent, node.heapPos);
   }
 
@@ -305,6 +296,7 @@ export class DrfSorter {
     node.heapPos = -1;
     if (last !== node) {
       heap[i] = last;
+      last.heapPos = i;
       this.heapFix(parent, i);
     }
   }
@@ -315,61 +307,37 @@ export class DrfSorter {
 
   private siftUp(parent: SorterNode, i: number): boolean {
     const heap = parent.heap;
-    const shares = parent.heapShares;
-    const counts = parent.heapCounts;
     const node = heap[i] as SorterNode;
-    const share = node.share;
-    const count = node.count;
     const start = i;
     while (i > 0) {
       const up = (i - 1) >> 1;
       const other = heap[up] as SorterNode;
-      if (!this.before(share, count, node, shares[up] as number, counts[up] as number, other)) break;
+      if (this.compare(node, other) >= 0) break;
       heap[i] = other;
-      shares[i] = shares[up] as number;
-      counts[i] = counts[up] as number;
       other.heapPos = i;
       i = up;
     }
     heap[i] = node;
-    shares[i] = share;
-    counts[i] = count;
     node.heapPos = i;
     return i !== start;
   }
 
   private siftDown(parent: SorterNode, i: number): void {
     const heap = parent.heap;
-    const shares = parent.heapShares;
-    const counts = parent.heapCounts;
     const n = heap.length;
     const node = heap[i] as SorterNode;
-    const share = node.share;
-    const count = node.count;
     for (;;) {
       let child = 2 * i + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && this.before(shares[right] as number, counts[right] as number, heap[right] as SorterNode, shares[child] as number, counts[child] as number, heap[child] as SorterNode)) child = right;
+      if (right < n && this.compare(heap[right] as SorterNode, heap[child] as SorterNode) < 0) child = right;
       const c = heap[child] as SorterNode;
-      if (!this.before(shares[child] as number, counts[child] as number, c, share, count, node)) break;
+      if (this.compare(c, node) >= 0) break;
       heap[i] = c;
-      shares[i] = shares[child] as number;
-      counts[i] = counts[child] as number;
       c.heapPos = i;
       i = child;
     }
     heap[i] = node;
-    shares[i] = share;
-    counts[i] = count;
     node.heapPos = i;
-  }
-
-  /** Whether a goes before b, by share, then the tie-break, taking their shares and counts as given (the heap's copies while sifting). */
-  private before(shareA: number, countA: number, a: SorterNode, shareB: number, countB: number, b: SorterNode): boolean {
-    if (shareA !== shareB) return shareA < shareB;
-    if (this.tieBreak === 'paper') return a.seq < b.seq;
-    if (countA !== countB) return countA < countB;
-    return a.key < b.key;
   }
 }
