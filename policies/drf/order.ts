@@ -7,7 +7,7 @@ import { ensureLength } from '../../src/typed-array.js';
 import type { Quota } from './allocator.js';
 import { checkTenant, quotaConfig, quotaOption, sorterConfig, sorterOptions, type SorterConfig } from './options.js';
 import { QuotaBook, type QuotaEntry } from './quota.js';
-import { TaskQueues, UidIndex } from './queues.js';
+import { TaskQueues } from './queues.js';
 import { DrfSorter, type SorterNode } from './sorter.js';
 
 /**
@@ -33,8 +33,6 @@ export class DrfOrder implements QueueOrder {
   /** Per sorter node (by creation number): the tenant whose leaf it is, plus one (0 for none). */
   private tenantOfNode = new Int32Array(64);
   private readonly queues = new TaskQueues();
-  /** Per running task (by uid) that left the queue here: its tenant plus one, so that its stop needs no lookup by name. */
-  private readonly running = new UidIndex();
   /** Per tenant: the queue entry of the next pending task to offer (the ones before it did not fit since room last grew), 0 when none is left. */
   private cursor = new Int32Array(64);
   /** Per tenant: 1 while its cursor is past its oldest task (listed in `stale`). */
@@ -69,7 +67,6 @@ export class DrfOrder implements QueueOrder {
     const following = wasCursor ? queues.next(e) : 0;
     if (e !== 0) queues.remove(e);
     if (task.state === 'running') {
-      this.running.set(task.uid, t + 1);
       this.sorter.change(this.nodes[t] as SorterNode, task.demand, 1, true);
       this.quota?.change(this.quotas[t], task.demand, 1);
     }
@@ -84,9 +81,7 @@ export class DrfOrder implements QueueOrder {
   }
 
   stopped(task: TaskView): void {
-    const r = this.running.get(task.uid);
-    if (r !== 0) this.running.delete(task.uid);
-    const t = r !== 0 ? r - 1 : this.tenants.get(task.tenant);
+    const t = this.tenants.get(task.tenant);
     if (t !== undefined) {
       this.sorter.change(this.nodes[t] as SorterNode, task.demand, -1, false);
       this.quota?.change(this.quotas[t], task.demand, -1);
