@@ -47,6 +47,21 @@ describe('tenants.arrow and tenant_summary.arrow', () => {
     ]);
     expect(r.summary).toMatchObject({ offers_made: 0, offers_declined: 0, offer_wait_mean_s: null });
   });
+  // a1 (A, cpu 5) runs 0-10; a2 (A, cpu 20) and c1 (C, cpu 11) fit no machine ever. A's counts
+  // join its admitted and its unschedulable task; C, never admitted, has no waits and no share.
+  it('counts unschedulable tasks with their tenant, admitted or not', async () => {
+    const r = await runScenario(tempDir(), {
+      cluster: MACHINE,
+      trace: HEADER + 'a1,A,0,10,5,1\na2,A,0,10,20,1\nc1,C,1,10,11,1\n',
+      policy: 'fifo+first-fit',
+      sampleInterval: 5,
+    });
+    const summary = readArrowRows(join(r.dir, 'tenant_summary.arrow'));
+    expect(summary.map((row) => row['tenant'])).toEqual(['A', 'C']);
+    expect(summary[0]).toMatchObject({ tasks: 2, finished: 1, unschedulable: 1, wait_mean_s: 0, wait_p95_s: 0, dominant_share_mean: 0.5, share_mean_cpu: 0.5 });
+    expect(summary[1]).toMatchObject({ tasks: 1, finished: 0, unschedulable: 1, wait_mean_s: null, wait_p95_s: null, dominant_share_mean: 0, share_mean_cpu: 0 });
+    expect(new Set(readArrowRows(join(r.dir, 'tenants.arrow')).map((row) => row['tenant']))).toEqual(new Set(['A']));
+  });
 });
 
 describe('offer-mode summary keys (mesos)', () => {
