@@ -3,24 +3,12 @@
 // is O(depth) through per-node heaps, never a scan of the T tenants; O(D) per task passed over.
 import type { Options, PartFactory, PolicyContext, QueueOrder } from '../../src/policy.js';
 import type { TaskView } from '../../src/model/task.js';
-import { FifoList } from '../fifo.js';
+import { ensureLength } from '../../src/typed-array.js';
 import type { Quota } from './allocator.js';
 import { checkTenant, quotaConfig, quotaOption, sorterConfig, sorterOptions, type SorterConfig } from './options.js';
 import { QuotaBook, type QuotaEntry } from './quota.js';
+import { TaskQueues } from './queues.js';
 import { DrfSorter, type SorterNode } from './sorter.js';
-
-interface Tenant {
-  /** Moves to a virtual leaf when a sub-role of this tenant appears. */
-  node: SorterNode;
-  readonly quota: QuotaEntry | undefined;
-  readonly queue: FifoList;
-  /** The next pending task to offer; the tasks before it did not fit since room last grew. Undefined when none is left. */
-  cursor: TaskView | undefined;
-  /** Every pending task was tried and did not fit: out of the order until room grows or a task arrives. */
-  parked: boolean;
-  /** Its cursor is past its oldest task (listed in `stale`). */
-  stale: boolean;
-}
 
 /**
  * The DRF paper's progressive filling, task by task: the tenant (a role path) with the lowest
@@ -37,12 +25,22 @@ interface Tenant {
  */
 export class DrfOrder implements QueueOrder {
   readonly sorter: DrfSorter;
-  private readonly tenants = new Map<string, Tenant>();
-  private readonly byNode = new Map<SorterNode, Tenant>();
+  /** Tenants by dense number, in order of first sight. */
+  private readonly tenants = new Map<string, number>();
+  /** Per tenant: its sorter leaf (moves to a virtual leaf when a sub-role of the tenant appears) and quota entry. */
+  private readonly nodes: SorterNode[] = [];
+  private readonly quotas: (QuotaEntry | undefined)[] = [];
+  /** Per sorter node (by creation number): the tenant whose leaf it is, plus one (0 for none). */
+  private tenantOfNode = new Int32Array(64);
+  private readonly queues = new TaskQueues();
+  /** Per tenant: the queue entry of the next pending task to offer (the ones before it did not fit since room last grew), 0 when none is left. */
+  private cursor = new Int32Array(64);
+  /** Per tenant: 1 while its cursor is past its oldest task (listed in `stale`). */
+  private isStale = new Uint8Array(64);
   private readonly total: Float64Array;
   private readonly dims: number;
   private readonly owner = 'queue order "drf"';
-  private stale: Tenant[] = [];
+  private stale: number[] = [];
   private roomGrew = false;
   private readonly quota: QuotaBook | null;
 
@@ -55,36 +53,38 @@ export class DrfOrder implements QueueOrder {
   }
 
   add(task: TaskView): void {
-    const tenant = this.tenant(task.tenant);
-    tenant.queue.add(task);
-    if (tenant.cursor === undefined) this.aim(tenant, task);
+    const t = this.tenant(task.tenant);
+    const e = this.queues.add(t, task);
+    if (this.cursor[t] === 0) this.aim(t, e);
   }
 
   remove(task: TaskView): void {
-    const tenant = this.tenants.get(task.tenant);
-    if (tenant === undefined) return;
-    const following = tenant.cursor === task ? tenant.queue.next(task) : undefined;
-    tenant.queue.remove(task);
+    const queues = this.queues;
+    const e = queues.find(task.uid);
+    const t = e !== 0 ? queues.queueOf(e) : this.tenants.get(task.tenant);
+    if (t === undefined) return;
+    const wasCursor = e !== 0 && this.cursor[t] === e;
+    const following = wasCursor ? queues.next(e) : 0;
+    if (e !== 0) queues.remove(e);
     if (task.state === 'running') {
-      this.sorter.change(tenant.node, task.demand, 1, true);
-      this.quota?.change(tenant.quota, task.demand, 1);
+      this.sorter.change(this.nodes[t] as SorterNode, task.demand, 1, true);
+      this.quota?.change(this.quotas[t], task.demand, 1);
     }
-    if (tenant.queue.size === 0) {
-      tenant.cursor = undefined;
-      tenant.parked = false;
-      this.sorter.deactivateNode(tenant.node);
-    } else if (tenant.cursor === task) {
-      tenant.cursor = undefined;
-      if (following !== undefined) this.aim(tenant, following);
-      else this.park(tenant);
+    if (queues.size(t) === 0) {
+      this.cursor[t] = 0;
+      this.sorter.deactivateNode(this.nodes[t] as SorterNode);
+    } else if (wasCursor) {
+      this.cursor[t] = 0;
+      if (following !== 0) this.aim(t, following);
+      else this.park(t);
     }
   }
 
   stopped(task: TaskView): void {
-    const tenant = this.tenants.get(task.tenant);
-    if (tenant !== undefined) {
-      this.sorter.change(tenant.node, task.demand, -1, false);
-      this.quota?.change(tenant.quota, task.demand, -1);
+    const t = this.tenants.get(task.tenant);
+    if (t !== undefined) {
+      this.sorter.change(this.nodes[t] as SorterNode, task.demand, -1, false);
+      this.quota?.change(this.quotas[t], task.demand, -1);
     }
     this.roomGrew = true;
   }
@@ -107,60 +107,61 @@ export class DrfOrder implements QueueOrder {
       .filter((x): x is { e: QuotaEntry; node: SorterNode } => x.node !== undefined && x.node.heapPos >= 0)
       .sort((a, b) => this.sorter.compare(a.node, b.node));
     for (const { e, node } of unmet) {
-      const stage1 = (task: TaskView, tenant: Tenant) => quota.advances(e, task.demand) && quota.admits(tenant.quota, task.demand, this.total);
+      const stage1 = (task: TaskView, t: number) => quota.advances(e, task.demand) && quota.admits(this.quotas[t], task.demand, this.total);
       if (!this.fill(visit, () => (quota.unmet(e) ? this.sorter.lowest(node) : undefined), stage1)) return;
     }
     if (unmet.length > 0) this.rewind();
-    this.fill(visit, () => this.sorter.lowest(), (task, tenant) => quota.admits(tenant.quota, task.demand, this.total));
+    this.fill(visit, () => this.sorter.lowest(), (task, t) => quota.admits(this.quotas[t], task.demand, this.total));
   }
 
   /**
    * Progressive filling over the tenants `next` yields: each offers its cursor task (if `allowed`);
    * a task not placed is passed over. False if `visit` stopped the round.
    */
-  private fill(visit: (task: TaskView) => boolean, next: () => SorterNode | undefined, allowed: ((task: TaskView, tenant: Tenant) => boolean) | null): boolean {
+  private fill(visit: (task: TaskView) => boolean, next: () => SorterNode | undefined, allowed: ((task: TaskView, tenant: number) => boolean) | null): boolean {
     for (let leaf = next(); leaf !== undefined; leaf = next()) {
-      const tenant = this.byNode.get(leaf) as Tenant;
-      const task = tenant.cursor as TaskView;
-      const going = allowed === null || allowed(task, tenant) ? visit(task) : true;
-      if (tenant.cursor === task) this.passOver(tenant, task);
+      const t = (this.tenantOfNode[leaf.seq] as number) - 1;
+      const e = this.cursor[t] as number;
+      const task = this.queues.task(e);
+      const going = allowed === null || allowed(task, t) ? visit(task) : true;
+      if (this.cursor[t] === e) this.passOver(t, e);
       if (!going) return false;
     }
     return true;
   }
 
-  /** `task` was not placed: the tenant's cursor moves to its next task that may fit, or the tenant parks. */
-  private passOver(tenant: Tenant, task: TaskView): void {
-    const following = tenant.queue.next(task);
-    tenant.cursor = undefined;
-    this.markStale(tenant);
-    if (following !== undefined) this.aim(tenant, following);
-    else this.park(tenant);
+  /** Entry `e` was not placed: tenant `t`'s cursor moves to its next task that may fit, or the tenant parks. */
+  private passOver(t: number, e: number): void {
+    const following = this.queues.next(e);
+    this.cursor[t] = 0;
+    this.markStale(t);
+    if (following !== 0) this.aim(t, following);
+    else this.park(t);
   }
 
-  /** Points the cursor at the first task from `from` on that may fit somewhere (O(D) per task skipped); parks the tenant if none. */
-  private aim(tenant: Tenant, from: TaskView): void {
+  /** Points tenant `t`'s cursor at its first task from entry `from` on that may fit somewhere (O(D) per task skipped); parks the tenant if none. */
+  private aim(t: number, from: number): void {
     const view = this.ctx.view;
-    let task: TaskView | undefined = from;
-    while (task !== undefined && !view.mayFit(task)) task = tenant.queue.next(task);
-    tenant.cursor = task;
-    if (task === undefined) return this.park(tenant);
-    if (task !== tenant.queue.first()) this.markStale(tenant);
-    if (tenant.parked) tenant.parked = false;
-    this.sorter.activateNode(tenant.node);
+    const queues = this.queues;
+    let e = from;
+    while (e !== 0 && !view.mayFit(queues.task(e))) e = queues.next(e);
+    this.cursor[t] = e;
+    if (e === 0) return this.park(t);
+    if (e !== queues.first(t)) this.markStale(t);
+    this.sorter.activateNode(this.nodes[t] as SorterNode);
   }
 
-  private park(tenant: Tenant): void {
-    tenant.cursor = undefined;
-    tenant.parked = true;
-    this.markStale(tenant);
-    this.sorter.deactivateNode(tenant.node);
+  /** Every pending task of tenant `t` was tried and did not fit: out of the order until room grows or a task arrives. */
+  private park(t: number): void {
+    this.cursor[t] = 0;
+    this.markStale(t);
+    this.sorter.deactivateNode(this.nodes[t] as SorterNode);
   }
 
-  private markStale(tenant: Tenant): void {
-    if (tenant.stale) return;
-    tenant.stale = true;
-    this.stale.push(tenant);
+  private markStale(t: number): void {
+    if (this.isStale[t] === 1) return;
+    this.isStale[t] = 1;
+    this.stale.push(t);
   }
 
   /** Room grew: tenants whose cursor moved on start again from their oldest task that may fit. */
@@ -168,10 +169,10 @@ export class DrfOrder implements QueueOrder {
     this.roomGrew = false;
     const list = this.stale;
     this.stale = [];
-    for (const tenant of list) {
-      tenant.stale = false;
-      const first = tenant.queue.first();
-      if (first !== undefined) this.aim(tenant, first);
+    for (const t of list) {
+      this.isStale[t] = 0;
+      const first = this.queues.first(t);
+      if (first !== 0) this.aim(t, first);
     }
   }
 
@@ -190,27 +191,39 @@ export class DrfOrder implements QueueOrder {
     return moved;
   }
 
-  private tenant(name: string): Tenant {
-    let tenant = this.tenants.get(name);
-    if (tenant === undefined) {
+  /** The dense number of tenant `name`, registering it on first sight. */
+  private tenant(name: string): number {
+    let t = this.tenants.get(name);
+    if (t === undefined) {
       checkTenant(this.owner, name, this.config.roles);
-      tenant = { node: this.sorter.add(name), queue: new FifoList(), quota: this.quota?.of(name), cursor: undefined, parked: false, stale: false };
-      this.tenants.set(name, tenant);
-      this.byNode.set(tenant.node, tenant);
+      t = this.nodes.length;
+      this.tenants.set(name, t);
+      this.nodes.push(this.sorter.add(name));
+      this.quotas.push(this.quota?.of(name));
+      this.cursor = ensureLength(this.cursor, t + 1);
+      this.isStale = ensureLength(this.isStale, t + 1);
+      this.link(t);
       for (let cut = name.lastIndexOf('/'); cut > 0; cut = name.lastIndexOf('/', cut - 1)) this.follow(name.slice(0, cut));
     }
-    return tenant;
+    return t;
   }
 
   /** Re-links tenant `name` to its sorter leaf, which moves when the tenant gains sub-roles. */
   private follow(name: string): void {
-    const tenant = this.tenants.get(name);
-    if (tenant === undefined) return;
+    const t = this.tenants.get(name);
+    if (t === undefined) return;
     const node = this.sorter.node(name);
-    if (node === tenant.node) return;
-    this.byNode.delete(tenant.node);
-    tenant.node = node;
-    this.byNode.set(node, tenant);
+    const old = this.nodes[t] as SorterNode;
+    if (node === old) return;
+    this.tenantOfNode[old.seq] = 0;
+    this.nodes[t] = node;
+    this.link(t);
+  }
+
+  private link(t: number): void {
+    const seq = (this.nodes[t] as SorterNode).seq;
+    this.tenantOfNode = ensureLength(this.tenantOfNode, seq + 1);
+    this.tenantOfNode[seq] = t + 1;
   }
 }
 

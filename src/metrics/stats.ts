@@ -110,6 +110,14 @@ export class Samples {
   }
 }
 
+/** The mean of `values` summed in order, or null when there are none. */
+export function meanOf(values: Float64Array): number | null {
+  if (values.length === 0) return null;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i] as number;
+  return sum / values.length;
+}
+
 /**
  * The q-th quantile (0 ≤ q ≤ 1) of ascending `sorted` values by linear interpolation between
  * closest ranks — numpy.percentile's default, so pandas/numpy users get the same number.

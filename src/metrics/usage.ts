@@ -2,6 +2,7 @@
 import type { Micros } from '../engine/time.js';
 import type { Cluster } from '../model/cluster.js';
 import { PowerMeter } from '../power/meter.js';
+import { ensureLength } from '../typed-array.js';
 
 /**
  * Allocation is piecewise constant between events, so integrals are exact when every change is
@@ -21,13 +22,18 @@ export class UsageLedger {
   readonly clusterAllocated: Float64Array;
   readonly clusterCapacity: Float64Array;
   private clusterLast = 0;
-  private readonly tenants: TenantUsage[] = [];
+  /** Tenant names in order of first sight; tenant i's numbers are at `i × tenantStride` in `tenantData`. */
+  private readonly names: string[] = [];
   private tenantIndex = new Map<string, number>();
+  /** Per tenant: allocated × D, share of each resource × D, its integral × D, then dominant share, its integral, last change. */
+  private tenantData = new Float64Array(0);
+  private readonly tenantStride: number;
   /** Energy accounting, or null when no machine group has a power model. */
   readonly meter: PowerMeter | null;
 
   constructor(private readonly cluster: Cluster, private start: Micros) {
     this.dims = cluster.dims;
+    this.tenantStride = 3 * this.dims + 3;
     this.clusterAllocated = new Float64Array(this.dims);
     this.clusterCapacity = new Float64Array(this.dims);
     this.clusterLast = start;
@@ -91,27 +97,31 @@ export class UsageLedger {
   tenant(name: string): number {
     let i = this.tenantIndex.get(name);
     if (i === undefined) {
-      i = this.tenants.length;
+      i = this.names.length;
       this.tenantIndex.set(name, i);
-      this.tenants.push({ name, allocated: new Float64Array(this.dims), share: 0, integral: 0, last: this.start, shares: new Float64Array(this.dims), shareIntegrals: new Float64Array(this.dims) });
+      this.names.push(name);
+      this.tenantData = ensureLength(this.tenantData, this.names.length * this.tenantStride);
+      this.tenantData[i * this.tenantStride + 3 * this.dims + 2] = this.start;
     }
     return i;
   }
 
   /** Adds (sign +1) or removes (-1) `demand` from tenant `t` at `now`, integrating its dominant share. */
   tenantChange(t: number, demand: Float64Array, sign: 1 | -1, now: Micros): void {
-    const usage = this.tenants[t] as TenantUsage;
-    integrate(usage, now);
+    const data = this.tenantData;
+    const base = t * this.tenantStride;
+    const dims = this.dims;
+    this.integrate(t, now);
     let share = 0;
     const total = this.cluster.totalCapacity;
-    for (let d = 0; d < this.dims; d++) {
-      const a = (usage.allocated[d] as number) + sign * (demand[d] as number);
-      usage.allocated[d] = a;
+    for (let d = 0; d < dims; d++) {
+      const a = (data[base + d] as number) + sign * (demand[d] as number);
+      data[base + d] = a;
       const cap = total[d] as number;
-      usage.shares[d] = cap > 0 ? a / cap : 0;
+      data[base + dims + d] = cap > 0 ? a / cap : 0;
       if (cap > 0 && a / cap > share) share = a / cap;
     }
-    usage.share = share;
+    data[base + 3 * dims] = share;
   }
 
   /** Brings every machine, tenant and the cluster up to `now`. */
@@ -119,24 +129,55 @@ export class UsageLedger {
     this.ensure(this.cluster.size);
     for (let m = 0; m < this.cluster.size; m++) this.touch(m, now);
     this.touchCluster(now);
-    for (const usage of this.tenants) integrate(usage, now);
+    for (let t = 0; t < this.names.length; t++) this.integrate(t, now);
   }
 
   /** Each tenant's time-averaged dominant share over [start, now], in order of first sight. */
   tenantShares(now: Micros): { name: string; share: number }[] {
     const span = now - this.start;
-    return this.tenants.map((u) => ({ name: u.name, share: span > 0 ? u.integral / span : 0 }));
+    return this.names.map((name, t) => ({ name, share: span > 0 ? (this.tenantData[t * this.tenantStride + 3 * this.dims + 1] as number) / span : 0 }));
   }
 
-  /** Tenants seen so far, in order of first sight: name, allocation and shares now (allocation ÷ capacity up at their last change). */
-  get tenantUsage(): readonly Readonly<TenantUsage>[] {
-    return this.tenants;
+  /** Tenants seen so far, in order of first sight (index = tenant number). */
+  get tenants(): readonly string[] {
+    return this.names;
+  }
+
+  /** Tenant `t`'s dominant share (unweighted, flat) since its last change. */
+  tenantShare(t: number): number {
+    return this.tenantData[t * this.tenantStride + 3 * this.dims] as number;
+  }
+
+  /** Tenant `t`'s allocation of resource `d` now. */
+  tenantAllocated(t: number, d: number): number {
+    return this.tenantData[t * this.tenantStride + d] as number;
+  }
+
+  /** Tenant `t`'s allocation of resource `d` ÷ capacity up at its last change. */
+  tenantResourceShare(t: number, d: number): number {
+    return this.tenantData[t * this.tenantStride + this.dims + d] as number;
   }
 
   /** Each tenant's time-averaged share of every resource over [start, now] (call after `finish(now)`). */
   tenantResourceShares(now: Micros): Float64Array[] {
     const span = now - this.start;
-    return this.tenants.map((u) => u.shareIntegrals.map((x) => (span > 0 ? x / span : 0)));
+    const dims = this.dims;
+    return this.names.map((_, t) => {
+      const from = t * this.tenantStride + 2 * dims;
+      return this.tenantData.slice(from, from + dims).map((x) => (span > 0 ? x / span : 0));
+    });
+  }
+
+  /** Integrates tenant `t`'s shares up to `now`. */
+  private integrate(t: number, now: Micros): void {
+    const data = this.tenantData;
+    const dims = this.dims;
+    const base = t * this.tenantStride;
+    const at = base + 3 * dims;
+    const dt = now - (data[at + 2] as number);
+    data[at + 1] = (data[at + 1] as number) + (data[at] as number) * dt;
+    for (let d = 0; d < dims; d++) data[base + 2 * dims + d] = (data[base + 2 * dims + d] as number) + (data[base + dims + d] as number) * dt;
+    data[at + 2] = now;
   }
 
   /** Makes room for machines added since construction. */
@@ -157,23 +198,4 @@ export class UsageLedger {
     this.upTime = grow(this.upTime, 1);
     this.started = grow(this.started, 1);
   }
-}
-
-export interface TenantUsage {
-  readonly name: string;
-  readonly allocated: Float64Array;
-  /** Dominant share (unweighted, flat) since the tenant's last change. */
-  share: number;
-  integral: number;
-  last: Micros;
-  /** Per resource: allocated ÷ capacity up, since the last change, and its time integral. */
-  readonly shares: Float64Array;
-  readonly shareIntegrals: Float64Array;
-}
-
-function integrate(usage: TenantUsage, now: Micros): void {
-  const dt = now - usage.last;
-  usage.integral += usage.share * dt;
-  for (let d = 0; d < usage.shares.length; d++) usage.shareIntegrals[d] = (usage.shareIntegrals[d] as number) + (usage.shares[d] as number) * dt;
-  usage.last = now;
 }

@@ -9,6 +9,12 @@ const tempDir = useTempDirs('tenants');
 const MACHINE = 'resources:\n  cpu: { unit: core }\n  mem: { unit: GB }\ngroups:\n  - name: m\n    count: 1\n    capacity: { cpu: 10, mem: 10 }\n';
 const HEADER = 'task_id,tenant,submit,duration,cpu,mem\n';
 
+/** `rows` (after the header) on the one-machine cluster, fifo+first-fit, sampled every 5 s: the run and its tenant_summary rows. */
+async function tenantRun(rows: string) {
+  const r = await runScenario(tempDir(), { cluster: MACHINE, trace: HEADER + rows, policy: 'fifo+first-fit', sampleInterval: 5 });
+  return { r, summary: readArrowRows(join(r.dir, 'tenant_summary.arrow')) };
+}
+
 describe('tenants.arrow and tenant_summary.arrow', () => {
   // One 10 cpu / 10 mem machine, fifo+first-fit.
   // a1 (A, cpu 5 mem 1) runs 0-10; b1 (B, cpu 2 mem 4) runs 0-20; b2 (B, cpu 8 mem 1, at 5) waits
@@ -18,13 +24,7 @@ describe('tenants.arrow and tenant_summary.arrow', () => {
   //      dominant .4 over [0,10) and [15,20), 1.0 over [10,15): 4 + 5 + 2 = 11 -> .55.
   //   Waits: A [0]; B [0, 5] -> mean 2.5, p95 0 + .95 × 5 = 4.75.
   it('gives per-tenant tasks, waits and time-averaged shares, and samples each tenant in long format', async () => {
-    const r = await runScenario(tempDir(), {
-      cluster: MACHINE,
-      trace: HEADER + 'a1,A,0,10,5,1\nb1,B,0,20,2,4\nb2,B,5,5,8,1\n',
-      policy: 'fifo+first-fit',
-      sampleInterval: 5,
-    });
-    const summary = readArrowRows(join(r.dir, 'tenant_summary.arrow'));
+    const { r, summary } = await tenantRun('a1,A,0,10,5,1\nb1,B,0,20,2,4\nb2,B,5,5,8,1\n');
     expect(summary.map((row) => row['tenant'])).toEqual(['A', 'B']);
     expect(summary[0]).toMatchObject({ tasks: 1, finished: 1, unschedulable: 0, wait_mean_s: 0, wait_p95_s: 0, dominant_share_mean: 0.25, share_mean_cpu: 0.25 });
     expect(summary[0]?.['share_mean_mem']).toBeCloseTo(0.05, 12);
@@ -46,6 +46,15 @@ describe('tenants.arrow and tenant_summary.arrow', () => {
       [20, 'B', 0, 0],
     ]);
     expect(r.summary).toMatchObject({ offers_made: 0, offers_declined: 0, offer_wait_mean_s: null });
+  });
+  // a1 (A, cpu 5) runs 0-10; a2 (A, cpu 20) and c1 (C, cpu 11) fit no machine ever. A's counts
+  // join its admitted and its unschedulable task; C, never admitted, has no waits and no share.
+  it('counts unschedulable tasks with their tenant, admitted or not', async () => {
+    const { r, summary } = await tenantRun('a1,A,0,10,5,1\na2,A,0,10,20,1\nc1,C,1,10,11,1\n');
+    expect(summary.map((row) => row['tenant'])).toEqual(['A', 'C']);
+    expect(summary[0]).toMatchObject({ tasks: 2, finished: 1, unschedulable: 1, wait_mean_s: 0, wait_p95_s: 0, dominant_share_mean: 0.5, share_mean_cpu: 0.5 });
+    expect(summary[1]).toMatchObject({ tasks: 1, finished: 0, unschedulable: 1, wait_mean_s: null, wait_p95_s: null, dominant_share_mean: 0, share_mean_cpu: 0 });
+    expect(new Set(readArrowRows(join(r.dir, 'tenants.arrow')).map((row) => row['tenant']))).toEqual(new Set(['A']));
   });
 });
 
