@@ -43,7 +43,7 @@ export class RunRecorder implements RunObserver {
     this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
     this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups, power?.seriesColumns() ?? []), 4096);
     this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
-    this.tenants = new TenantRecorder(dir, resources);
+    this.tenants = new TenantRecorder(dir, resources, sampleMemoryLimit);
     this.demandCol = this.tasks.column(`demand_${resources.names[0]}`);
     this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
     this.groupCol = this.allocatedCol + 2 * this.dims;

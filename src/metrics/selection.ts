@@ -101,6 +101,22 @@ export function selectStreamed(source: BlockSource, n: number, k: number, memory
   return valueOf(high, low);
 }
 
+/**
+ * The `qs`-th quantiles (each in [0, 1]) of the `n` values `source` yields, by linear interpolation
+ * between closest ranks as `quantile` in stats.ts defines them, each order statistic found by
+ * {@link selectStreamed}.
+ */
+export function quantilesStreamed(source: BlockSource, n: number, qs: readonly number[], memoryLimit: number): (number | null)[] {
+  if (n === 0) return qs.map(() => null);
+  return qs.map((q) => {
+    const h = (n - 1) * q;
+    const lo = Math.floor(h);
+    const low = selectStreamed(source, n, lo, memoryLimit);
+    if (lo + 1 >= n || h === lo) return low;
+    return low + (h - lo) * (selectStreamed(source, n, lo + 1, memoryLimit) - low);
+  });
+}
+
 /** Puts the order-preserving key of `v` into `words` (high word, low word). */
 function keyOf(v: number): void {
   word[0] = v === 0 ? 0 : v;

@@ -1,5 +1,5 @@
 // Summary statistics with written definitions: means, percentiles (numpy's "linear"), Jain's index.
-import { select, selectStreamed, type BlockSource } from './selection.js';
+import { quantilesStreamed, select, type BlockSource } from './selection.js';
 import { SpillFile } from './spill.js';
 
 /** Values a sample list keeps in memory before it moves them to its scratch file (8 MiB). */
@@ -100,22 +100,8 @@ export class Samples {
       file.forEachBlock(block, visit);
       visit(this.values, this.count);
     };
-    return qs.map((q) => {
-      const h = (n - 1) * q;
-      const lo = Math.floor(h);
-      const low = selectStreamed(source, n, lo, this.limit);
-      if (lo + 1 >= n || h === lo) return low;
-      return low + (h - lo) * (selectStreamed(source, n, lo + 1, this.limit) - low);
-    });
+    return quantilesStreamed(source, n, qs, this.limit);
   }
-}
-
-/** The mean of `values` summed in order, or null when there are none. */
-export function meanOf(values: Float64Array): number | null {
-  if (values.length === 0) return null;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i] as number;
-  return sum / values.length;
 }
 
 /**

@@ -5,7 +5,9 @@ import type { ResourceSpace } from '../model/resources.js';
 import type { Task } from '../model/task.js';
 import { ArrowTableWriter } from './arrow-table.js';
 import { tenantColumns, tenantSummaryColumns } from './schemas.js';
-import { meanOf, quantile } from './stats.js';
+import { quantilesStreamed, type BlockSource } from './selection.js';
+import { SpillFile } from './spill.js';
+import { quantile, SAMPLES_IN_MEMORY } from './stats.js';
 import type { TaskTimes } from './summary.js';
 import type { UsageLedger } from './usage.js';
 import { ensureLength } from '../typed-array.js';
@@ -21,13 +23,23 @@ export class TenantRecorder {
   private tasks = new Int32Array(64);
   private finished = new Int32Array(64);
   private unschedulable = new Int32Array(64);
-  /** Every wait, in the order tasks ended, with its tenant's number. */
-  private waits = new Float64Array(1024);
-  private waitTenants = new Int32Array(1024);
-  private waitCount = 0;
+  /** Per tenant: how many waits, and their sum in the order tasks ended (the mean's numerator). */
+  private waitCounts = new Int32Array(64);
+  private waitSums = new Float64Array(64);
+  /**
+   * Every wait as a (tenant number, wait) pair in the order tasks ended: at most `limit` pairs in
+   * memory, the earlier ones in the scratch file `.tenant-waits.samples`, so memory does not grow
+   * with the trace.
+   */
+  private log = new Float64Array(2 * 256);
+  private logged = 0;
+  private logFile: SpillFile | null = null;
+  private readonly limit: number;
 
-  constructor(private readonly dir: string, private readonly resources: ResourceSpace) {
+  /** @param memoryLimit waits kept in memory before they move to the scratch file in `dir`. */
+  constructor(private readonly dir: string, private readonly resources: ResourceSpace, memoryLimit = SAMPLES_IN_MEMORY) {
     this.dims = resources.names.length;
+    this.limit = Math.max(1, memoryLimit);
     this.series = new ArrowTableWriter(join(dir, 'tenants.arrow'), tenantColumns(resources), 4096);
   }
 
@@ -52,13 +64,30 @@ export class TenantRecorder {
     this.tasks[t] = (this.tasks[t] as number) + 1;
     if (task.state === 'finished') this.finished[t] = (this.finished[t] as number) + 1;
     if (task.state === 'unschedulable') this.unschedulable[t] = (this.unschedulable[t] as number) + 1;
-    if (times.wait !== null) {
-      const n = this.waitCount++;
-      this.waits = ensureLength(this.waits, n + 1);
-      this.waitTenants = ensureLength(this.waitTenants, n + 1);
-      this.waits[n] = times.wait;
-      this.waitTenants[n] = t;
+    if (times.wait !== null) this.logWait(t, times.wait);
+  }
+
+  private logWait(t: number, wait: number): void {
+    if (this.logged === this.limit) {
+      this.logFile ??= new SpillFile(join(this.dir, '.tenant-waits.samples'));
+      this.logFile.append(this.log, 2 * this.logged);
+      this.logged = 0;
+    } else if (2 * this.logged === this.log.length) {
+      const bigger = new Float64Array(Math.min(2 * this.log.length, 2 * this.limit));
+      bigger.set(this.log);
+      this.log = bigger;
     }
+    const at = 2 * this.logged++;
+    this.log[at] = t;
+    this.log[at + 1] = wait;
+    this.waitCounts[t] = (this.waitCounts[t] as number) + 1;
+    this.waitSums[t] = (this.waitSums[t] as number) + wait;
+  }
+
+  /** Calls `visit` with the logged pairs in order, a block at a time (file first, then memory). */
+  private forEachLogBlock(visit: (pairs: Float64Array, count: number) => void): void {
+    this.logFile?.forEachBlock(new Float64Array(2 * Math.min(this.limit, 1 << 15)), (values, count) => visit(values, count / 2));
+    visit(this.log, this.logged);
   }
 
   /** The recorder's number for the task's tenant; through the ledger's number when the task has one (no string lookup). */
@@ -76,6 +105,8 @@ export class TenantRecorder {
       this.tasks = ensureLength(this.tasks, t + 1);
       this.finished = ensureLength(this.finished, t + 1);
       this.unschedulable = ensureLength(this.unschedulable, t + 1);
+      this.waitCounts = ensureLength(this.waitCounts, t + 1);
+      this.waitSums = ensureLength(this.waitSums, t + 1);
     }
     if (l >= 0) {
       if (l >= this.byLedger.length) {
@@ -88,23 +119,62 @@ export class TenantRecorder {
     return t;
   }
 
-  /** Each tenant's waits, in the order its tasks ended: tenant t's are at [from[t], from[t + 1]). */
-  private waitsByTenant(): { values: Float64Array; from: Int32Array } {
-    const from = new Int32Array(this.names.length + 1);
-    for (let i = 0; i < this.waitCount; i++) {
-      const t = (this.waitTenants[i] as number) + 1;
-      from[t] = (from[t] as number) + 1;
+  /**
+   * The p95 wait of every tenant (NaN for none). Tenants are taken in batches whose waits fit in
+   * `limit` values together: one pass over the log gathers a batch, then each tenant's waits are
+   * sorted. A tenant with more waits than that alone is selected from the log without gathering.
+   */
+  private p95Waits(): Float64Array {
+    const tenants = this.names.length;
+    const out = new Float64Array(tenants).fill(NaN);
+    const counts = this.waitCounts;
+    for (let t0 = 0; t0 < tenants; ) {
+      if ((counts[t0] as number) > this.limit) {
+        out[t0] = this.streamedP95(t0);
+        t0++;
+        continue;
+      }
+      let t1 = t0;
+      let total = 0;
+      while (t1 < tenants && (counts[t1] as number) <= this.limit - total) total += counts[t1++] as number;
+      // tenant t's waits go to [at[t - t0], …), in the order its tasks ended
+      const at = new Int32Array(t1 - t0 + 1);
+      for (let t = t0; t < t1; t++) at[t - t0 + 1] = (at[t - t0] as number) + (counts[t] as number);
+      const from = at.slice();
+      const values = new Float64Array(total);
+      this.forEachLogBlock((pairs, n) => {
+        for (let i = 0; i < n; i++) {
+          const t = pairs[2 * i] as number;
+          if (t < t0 || t >= t1) continue;
+          const k = at[t - t0] as number;
+          values[k] = pairs[2 * i + 1] as number;
+          at[t - t0] = k + 1;
+        }
+      });
+      for (let t = t0; t < t1; t++) out[t] = quantile(values.subarray(from[t - t0] as number, from[t - t0 + 1] as number).sort(), 0.95) ?? NaN;
+      t0 = t1;
     }
-    for (let t = 0; t < this.names.length; t++) from[t + 1] = (from[t + 1] as number) + (from[t] as number);
-    const at = from.slice(0, this.names.length);
-    const values = new Float64Array(this.waitCount);
-    for (let i = 0; i < this.waitCount; i++) {
-      const t = this.waitTenants[i] as number;
-      const k = at[t] as number;
-      values[k] = this.waits[i] as number;
-      at[t] = k + 1;
-    }
-    return { values, from };
+    return out;
+  }
+
+  /** The p95 of tenant t's waits, selected from the log a block of its waits at a time. */
+  private streamedP95(t: number): number {
+    const block = new Float64Array(1 << 15);
+    const source: BlockSource = (visit) => {
+      let k = 0;
+      this.forEachLogBlock((pairs, n) => {
+        for (let i = 0; i < n; i++) {
+          if (pairs[2 * i] !== t) continue;
+          block[k++] = pairs[2 * i + 1] as number;
+          if (k === block.length) {
+            visit(block, k);
+            k = 0;
+          }
+        }
+      });
+      if (k > 0) visit(block, k);
+    };
+    return quantilesStreamed(source, this.waitCounts[t] as number, [0.95], this.limit)[0] as number;
   }
 
   /** Closes tenants.arrow and writes tenant_summary.arrow; call after the ledger has been finished at `end`. */
@@ -114,21 +184,23 @@ export class TenantRecorder {
     const perResource = ledger.tenantResourceShares(end);
     const index = new Map(ledger.tenants.map((name, i) => [name, i]));
     const names = [...new Set([...this.names, ...index.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const { values, from } = this.waitsByTenant();
+    const p95s = this.p95Waits();
+    this.logFile?.dispose();
     const w = new ArrowTableWriter(join(this.dir, 'tenant_summary.arrow'), tenantSummaryColumns(this.resources));
     for (const name of names) {
       const t = this.byName.get(name);
-      const waits = t === undefined ? new Float64Array(0) : values.subarray(from[t] as number, from[t + 1] as number);
       w.string(0, name);
       w.int(1, t === undefined ? 0 : (this.tasks[t] as number));
       w.int(2, t === undefined ? 0 : (this.finished[t] as number));
       w.int(3, t === undefined ? 0 : (this.unschedulable[t] as number));
-      const mean = meanOf(waits);
-      const p95 = quantile(waits.sort(), 0.95);
-      if (mean === null) w.null(4);
-      else w.float(4, mean);
-      if (p95 === null) w.null(5);
-      else w.float(5, p95);
+      const waits = t === undefined ? 0 : (this.waitCounts[t] as number);
+      if (waits === 0) {
+        w.null(4);
+        w.null(5);
+      } else {
+        w.float(4, (this.waitSums[t as number] as number) / waits);
+        w.float(5, p95s[t as number] as number);
+      }
       w.float(6, dominant.get(name) ?? 0);
       const i = index.get(name);
       for (let d = 0; d < this.dims; d++) w.float(7 + d, i === undefined ? 0 : ((perResource[i] as Float64Array)[d] as number));
@@ -139,5 +211,6 @@ export class TenantRecorder {
 
   abort(): void {
     this.series.abort();
+    this.logFile?.dispose();
   }
 }
