@@ -37,7 +37,8 @@ export async function convertToNative(source: TraceSource, cluster: ClusterSpec,
     // the partial file is discarded: a write still in flight fails as the stream goes, and that is no news
     stream.on('error', () => {});
     if (!stream.closed) {
-      const closed = once(stream, 'close');
+      // not events.once: it rejects on that 'error', which would replace the error that matters
+      const closed = new Promise<void>((done) => stream.once('close', () => done()));
       stream.destroy();
       await closed;
     }

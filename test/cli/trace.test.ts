@@ -81,6 +81,25 @@ describe('trace convert', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
+  it('a trace that fails while a large write is in flight rejects with its own error, not the stream\'s', async () => {
+    const spec = { id: 'a', job: 'a', tenant: 't', priority: 0, kind: 'batch' as const, submit: 0, duration: 1e6, demand: Float64Array.of(1), constraints: NONE };
+    const big = Array.from({ length: 50_000 }, () => spec);
+    const cluster = { file: 'c', resources: { names: ['cpu'], units: ['core'] }, groups: [] };
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const dir = tempDir();
+      const failing: TraceSource = {
+        name: 'failing',
+        progress: () => 0,
+        async *chunks() {
+          yield big;
+          throw new SyntaxError('bad row');
+        },
+      };
+      await expect(convertToNative(failing, cluster, join(dir, 'out.csv'))).rejects.toThrow('bad row');
+      expect(readdirSync(dir)).toEqual([]);
+    }
+  });
+
   it('writes native CSV that reads back to the same tasks, and the default cluster as YAML', async () => {
     const dir = tempDir();
     const out = join(dir, 'pods.csv');
@@ -107,7 +126,7 @@ describe('trace convert', () => {
     const file = join(dir, 'bad.swf');
     writeFileSync(file, '; MaxProcs: 4\n1 0 -1 5 1 -1 -1 -1 -1 -1 1 1 1 -1 1 -1 -1 -1\n2 0 -1 5\n');
     const result = await cli('trace', 'convert', file, '--format', 'swf', '--out', join(dir, 'out.csv'));
-    expect(result.code).toBe(2);
+    expect(result.code, result.stderr).toBe(2);
     expect(existsSync(join(dir, 'out.csv'))).toBe(false);
     expect(existsSync(join(dir, 'out.csv.partial'))).toBe(false);
   });
