@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { scenarios, type Measurement } from './scenarios.js';
+import { BOUNDED_OLD_SPACE_MIB, scenarios, type Measurement } from './scenarios.js';
 import { TRACE_TARGETS } from './traces.js';
 
 const MIB = 1024;
@@ -88,7 +88,7 @@ function runAll(args: Args): void {
     const runs: Measurement[] = [];
     for (let k = 1; k <= args.repeat; k++) {
       process.stderr.write(`running ${scenario.name} (${scenario.size})${args.repeat > 1 ? ` ${k}/${args.repeat}` : ''}...\n`);
-      const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--scenario', scenario.name, ...(args.quick ? ['--quick'] : [])], {
+      const child = spawnSync(process.execPath, [...process.execArgv, ...(scenario.nodeFlags ?? []), fileURLToPath(import.meta.url), '--scenario', scenario.name, ...(args.quick ? ['--quick'] : [])], {
         stdio: ['ignore', 'pipe', 'inherit'],
         encoding: 'utf8',
       });
@@ -118,6 +118,11 @@ function runAll(args: Args): void {
     const a = one.measurement.peakRssKiB;
     const b = four.measurement.peakRssKiB;
     process.stdout.write(`\nmemory growth (fifo+first-fit): ${one.measurement.tasks?.toLocaleString('en-US')} tasks → ${mib(a)} MiB peak RSS, ${four.measurement.tasks?.toLocaleString('en-US')} tasks → ${mib(b)} MiB (×${(b / a).toFixed(2)})\n`);
+  }
+  const bounded = [results.find((r) => r.scenario === 'memory-1x-bounded'), results.find((r) => r.scenario === 'memory-4x-bounded')];
+  if (bounded[0] !== undefined && bounded[1] !== undefined) {
+    const [a, b] = bounded.map((r) => (r as Result).measurement);
+    process.stdout.write(`memory growth with the old generation capped at ${BOUNDED_OLD_SPACE_MIB} MiB (a live heap growing with the trace would crash): ${a?.tasks?.toLocaleString('en-US')} tasks → ${mib(a?.peakRssKiB ?? 0)} MiB, ${b?.tasks?.toLocaleString('en-US')} tasks → ${mib(b?.peakRssKiB ?? 0)} MiB\n`);
   }
   const small = results.find((r) => r.scenario === 'memory-google-small');
   const large = results.find((r) => r.scenario === 'memory-google-large');
