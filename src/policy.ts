@@ -36,6 +36,11 @@ export interface ClusterView {
   /** False only if no up machine can have room (a fast necessary check). */
   mayFit(task: TaskView): boolean;
   /**
+   * A counter that moves whenever some machine gains room, comes up or changes attributes. While
+   * it stays put, a task that fitted nowhere still fits nowhere.
+   */
+  readonly grew: number;
+  /**
    * The lowest slot ≥ `from` where the task fits, or -1: O(D log N) plus rejected candidates, and
    * O(D) for a demand already found to fit nowhere since free room last grew.
    */

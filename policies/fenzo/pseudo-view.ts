@@ -16,6 +16,8 @@ export class PseudoView implements ClusterView {
   private readonly running: Int32Array;
   private readonly dims: number;
   private readonly width: number;
+  /** Clones only ever lose room here. */
+  readonly grew = 0;
 
   constructor(
     readonly now: Micros,

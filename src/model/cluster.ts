@@ -60,6 +60,11 @@ export class Cluster {
   readonly tree: MaxFreeTree;
   /** Demands that currently fit nowhere, kept true as machines gain room. */
   readonly noFit: NoFitMemory;
+  /**
+   * Counts the times any machine gained room, came up or changed attributes: while it stays the
+   * same, allocations only take room away, so whatever fitted nowhere still fits nowhere.
+   */
+  grew = 0;
   private readonly orders: FreeOrder[] = [];
   private readonly slotById = new Map<string, number>();
   private slots = 0;
@@ -154,13 +159,13 @@ export class Cluster {
       if (up) this.totalCapacity[d] = (this.totalCapacity[d] as number) + delta;
     }
     this.reindex(m);
-    if (up && grew) this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
+    if (up && grew) this.gained(m);
   }
 
   /** Replaces machine `m`'s attributes (constraints of later placements see the new ones). */
   setAttributes(m: number, attributes: Attributes): void {
     this.attributes[m] = attributes;
-    if (this.up[m] === 1) this.noFit.machineGrew(this.free, m * this.dims, attributes);
+    if (this.up[m] === 1) this.gained(m);
   }
 
   /** Brings a machine up or down. A machine must be empty before it goes down. */
@@ -175,7 +180,7 @@ export class Cluster {
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) this.totalCapacity[d] = (this.totalCapacity[d] as number) + (up ? 1 : -1) * (this.capacity[base + d] as number);
     this.reindex(m);
-    if (up) this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
+    if (up) this.gained(m);
   }
 
   /** True if machine `m` is up and has room for `demand` in every dimension. */
@@ -215,7 +220,13 @@ export class Cluster {
     }
     this.running[m] = (this.running[m] as number) - 1;
     this.reindex(m, demand, true);
-    this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
+    this.gained(m);
+  }
+
+  /** Machine `m` (up) gained room or changed attributes: demands that fit nowhere may fit now. */
+  private gained(m: number): void {
+    this.grew++;
+    this.noFit.machineGrew(this.free, m * this.dims, this.attributes[m] as Attributes);
   }
 
   /**

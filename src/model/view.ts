@@ -73,6 +73,9 @@ export class LiveClusterView implements ClusterView {
   fits(task: TaskView, m: number): boolean {
     return m >= 0 && m < this.cluster.size && this.cluster.fits(m, task.demand, task.constraints);
   }
+  get grew(): number {
+    return this.cluster.grew;
+  }
   mayFit(task: TaskView): boolean {
     return this.cluster.tree.mayFit(task.demand);
   }

@@ -1,0 +1,103 @@
+// The fenzo placement's misfit memory: turning known misfits down at once never changes a decision.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { resolvePolicy } from '../../../policies/index.js';
+import { Misfits } from '../../../policies/fenzo/misfits.js';
+import { parseTaskConstraints } from '../../../src/model/constraints.js';
+import type { TaskSpec } from '../../../src/model/task.js';
+import type { MachineEvent } from '../../../src/traces/source.js';
+import type { ClusterView, Policy } from '../../../src/policy.js';
+import { arbScenario, simulate, type Scenario } from '../../helpers/policy-fixtures.js';
+
+/** `inner` seeing a view whose `grew` count moves at every read: the memory never recognises a task. */
+function forgetful(inner: Policy): Policy {
+  return {
+    name: inner.name,
+    options: inner.options,
+    create(ctx) {
+      let grew = 0;
+      const view = new Proxy(ctx.view, {
+        get(target, prop) {
+          if (prop === 'grew') return ++grew;
+          const value: unknown = Reflect.get(target, prop, target);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      }) as ClusterView;
+      return inner.create({ ...ctx, view });
+    },
+  };
+}
+
+const RULES = ['', '', '', 'unique(zone)', 'exclusive', '~exclusive', 'HOSTNAME!=g0-0', '~balanced(zone:2)'];
+
+/** Machine events on known and new ids: capacity and attribute changes, removals, additions. */
+function arbMachineEvents(dims: number): fc.Arbitrary<MachineEvent[]> {
+  return fc
+    .array(
+      fc.record({
+        gap: fc.integer({ min: 0, max: 4_000_000 }),
+        kind: fc.constantFrom<MachineEvent['kind']>('add', 'remove', 'update', 'update'),
+        id: fc.constantFrom('g0-0', 'g1-0', 'g0-1', 'x0', 'x1'),
+        capacity: fc.option(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: dims, maxLength: dims }), { nil: undefined }),
+        zone: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+      }),
+      { maxLength: 6 },
+    )
+    .map((rows) => {
+      let time = 0;
+      return rows.map((r) => {
+        time += r.gap;
+        const capacity = r.capacity ?? (r.kind === 'add' ? Array.from({ length: dims }, () => 50) : undefined);
+        return { time, kind: r.kind, id: r.id, ...(capacity !== undefined ? { capacity: Float64Array.from(capacity) } : {}), ...(r.zone !== undefined ? { attributes: { zone: r.zone } } : {}) };
+      });
+    });
+}
+
+const arbRun = arbScenario(30).chain((s) =>
+  fc.record({ s: fc.constant(s), picks: fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), events: arbMachineEvents(s.spec.resources.names.length) }),
+);
+
+function withRules(s: Scenario, picks: readonly number[], rules: boolean): TaskSpec[] {
+  if (!rules) return s.tasks;
+  return s.tasks.map((t, i) => ({ ...t, job: `j${i % 3}`, rules: parseTaskConstraints(RULES[(picks[i] ?? 0) % RULES.length] as string).rules }));
+}
+
+describe('the misfit memory decides as no memory', () => {
+  const variants: [string, string, Record<string, unknown>, boolean][] = [
+    ['exact cpuBinPacker', 'fifo+fenzo', { fitness: 'cpuBinPacker' }, false],
+    ['indexed cpuBinPacker', 'fifo+fenzo', { fitness: 'cpuBinPacker', mode: 'indexed' }, false],
+    ['indexed default', 'fifo+fenzo', { mode: 'indexed' }, false],
+    ['indexed memorySpreader', 'fifo+fenzo', { fitness: 'memorySpreader', mode: 'indexed', spreaderFillVeto: false }, false],
+    ['exact default with co-task rules', 'fifo+fenzo', {}, true],
+    ['tiered queue, indexed cpuBinPacker with rules', 'fenzo-tiers+fenzo', { fitness: 'cpuBinPacker', mode: 'indexed', tiers: { a: 0, b: 1 } }, true],
+  ];
+  for (const [label, name, options, rules] of variants) {
+    it(`${label}: same decisions and outcomes over generated runs with machine changes`, async () => {
+      await fc.assert(
+        fc.asyncProperty(arbRun, async ({ s, picks, events }) => {
+          const tasks = withRules(s, picks, rules);
+          const run = (policy: Policy) => simulate(s.spec, tasks, policy, { chunkSize: s.chunkSize, machineEvents: events, maxAttempts: 2 });
+          const [remembering, forgetting] = [await run(resolvePolicy(name, options as never)), await run(forgetful(resolvePolicy(name, options as never)))];
+          const show = (r: Awaited<ReturnType<typeof run>>) => ({ decisions: r.decisions, ended: r.ended.map((t) => `${t.id}#${t.attempt} ${t.state} ${t.machine} ${t.start}-${t.end}`) });
+          expect(show(remembering)).toEqual(show(forgetting));
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+});
+
+describe('Misfits', () => {
+  it('knows a task only while the view has not grown since it was remembered', () => {
+    const view = { grew: 4 } as ClusterView & { grew: number };
+    const misfits = new Misfits(view);
+    const task = { uid: 5000 } as Parameters<Misfits['known']>[0];
+    const other = { uid: 3 } as Parameters<Misfits['known']>[0];
+    expect(misfits.known(task)).toBe(false);
+    misfits.remember(task);
+    expect(misfits.known(task)).toBe(true);
+    expect(misfits.known(other)).toBe(false);
+    view.grew++;
+    expect(misfits.known(task)).toBe(false);
+  });
+});
