@@ -41,6 +41,12 @@ export interface ClusterView {
    */
   readonly grew: number;
   /**
+   * The machine where growth `k` happened (counting from 0, so the latest is `grew` − 1), or -1
+   * once it is not among the latest few: a task that fitted nowhere when the count was g fits now
+   * only on the machines of growths g to `grew` − 1.
+   */
+  grownMachine(k: number): number;
+  /**
    * The lowest slot ≥ `from` where the task fits, or -1: O(D log N) plus rejected candidates, and
    * O(D) for a demand already found to fit nowhere since free room last grew.
    */

@@ -18,6 +18,9 @@ export class PseudoView implements ClusterView {
   private readonly width: number;
   /** Clones only ever lose room here. */
   readonly grew = 0;
+  grownMachine(): number {
+    return -1;
+  }
 
   constructor(
     readonly now: Micros,

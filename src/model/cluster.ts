@@ -14,6 +14,8 @@ export const MAX_SLOTS = SLOT_SPAN;
  * best-fit skip runs of machines tight on other dimensions) precise, at little cost to updates.
  */
 const ORDER_CHUNK = 32;
+/** How many of the latest growths {@link Cluster.grownMachine} remembers (a power of two: the log is indexed by k & (GROW_LOG − 1)). */
+const GROW_LOG = 64;
 
 /** Overrides for a machine that differs from its group (or whose group is not in the spec). */
 export interface MachineOptions {
@@ -65,6 +67,8 @@ export class Cluster {
    * same, allocations only take room away, so whatever fitted nowhere still fits nowhere.
    */
   grew = 0;
+  /** Growth k happened on machine growLog[k & (GROW_LOG − 1)] (an integer mask: `%` on the double counts is slow). */
+  private readonly growLog = new Int32Array(GROW_LOG);
   private readonly orders: FreeOrder[] = [];
   private readonly slotById = new Map<string, number>();
   private slots = 0;
@@ -223,8 +227,14 @@ export class Cluster {
     this.gained(m);
   }
 
+  /** The machine of growth `k` (counting from 0, as `grew` does), or -1 if it is not among the latest. */
+  grownMachine(k: number): number {
+    return k < this.grew && k >= this.grew - GROW_LOG ? (this.growLog[k & (GROW_LOG - 1)] as number) : -1;
+  }
+
   /** Machine `m` (up) gained room or changed attributes: demands that fit nowhere may fit now. */
   private gained(m: number): void {
+    this.growLog[this.grew & (GROW_LOG - 1)] = m;
     this.grew++;
     this.noFit.machineGrew(this.free, m * this.dims, this.attributes[m] as Attributes);
   }

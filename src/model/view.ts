@@ -76,6 +76,9 @@ export class LiveClusterView implements ClusterView {
   get grew(): number {
     return this.cluster.grew;
   }
+  grownMachine(k: number): number {
+    return this.cluster.grownMachine(k);
+  }
   mayFit(task: TaskView): boolean {
     return this.cluster.tree.mayFit(task.demand);
   }

@@ -9,7 +9,7 @@ import type { MachineEvent } from '../../../src/traces/source.js';
 import type { ClusterView, Policy } from '../../../src/policy.js';
 import { arbScenario, simulate, type Scenario } from '../../helpers/policy-fixtures.js';
 
-/** `inner` seeing a view whose `grew` count moves at every read: the memory never recognises a task. */
+/** `inner` seeing a view whose `grew` count leaps at every read: the memory never recognises a task. */
 function forgetful(inner: Policy): Policy {
   return {
     name: inner.name,
@@ -18,7 +18,7 @@ function forgetful(inner: Policy): Policy {
       let grew = 0;
       const view = new Proxy(ctx.view, {
         get(target, prop) {
-          if (prop === 'grew') return ++grew;
+          if (prop === 'grew') return (grew += 1000);
           const value: unknown = Reflect.get(target, prop, target);
           return typeof value === 'function' ? value.bind(target) : value;
         },
@@ -88,8 +88,10 @@ describe('the misfit memory decides as no memory', () => {
 });
 
 describe('Misfits', () => {
-  it('knows a task only while the view has not grown since it was remembered', () => {
-    const view = { grew: 4 } as ClusterView & { grew: number };
+  it('knows a task while no machine that grew since it was remembered fits it', () => {
+    const grown = [7, 2, 5, 7];
+    const fitsOn = new Set<number>();
+    const view = { grew: 1, grownMachine: (k: number) => grown[k] ?? -1, fits: (_: unknown, m: number) => fitsOn.has(m) } as unknown as ClusterView & { grew: number };
     const misfits = new Misfits(view);
     const task = { uid: 5000 } as Parameters<Misfits['known']>[0];
     const other = { uid: 3 } as Parameters<Misfits['known']>[0];
@@ -97,7 +99,14 @@ describe('Misfits', () => {
     misfits.remember(task);
     expect(misfits.known(task)).toBe(true);
     expect(misfits.known(other)).toBe(false);
-    view.grew++;
+    view.grew = 3;
+    expect(misfits.known(task)).toBe(true);
+    fitsOn.add(7);
+    expect(misfits.known(task)).toBe(true);
+    view.grew = 4;
+    expect(misfits.known(task)).toBe(false);
+    view.grew = 40;
+    fitsOn.clear();
     expect(misfits.known(task)).toBe(false);
   });
 });
