@@ -2,6 +2,7 @@
 // Cost: O(1) amortised to add or remove; a round visits the pending tasks in order.
 import type { PartFactory, QueueOrder } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
+import { lowerBound } from '../src/model/sorted-keys.js';
 
 /**
  * A first-in first-out list with lazy deletion: a removed task leaves a hole that visits skip,
@@ -17,6 +18,9 @@ export class FifoList implements QueueOrder {
   private readonly index = new Map<TaskView, number>();
   /** Compaction waits while a visit walks the entries. */
   private visiting = false;
+  /** Adds so far (re-adds too); `seqs[i]` is the count at the add that made entry i, so it rises along the list. */
+  private added = 0;
+  private seqs: number[] = [];
 
   get size(): number {
     return this.index.size;
@@ -26,6 +30,7 @@ export class FifoList implements QueueOrder {
     this.remove(task);
     this.index.set(task, this.tasks.length);
     this.tasks.push(task);
+    this.seqs.push(++this.added);
     if (!this.visiting) this.compact();
   }
 
@@ -58,9 +63,23 @@ export class FifoList implements QueueOrder {
   }
 
   visit(visit: (task: TaskView) => boolean): void {
+    this.visitFrom(this.head, visit);
+  }
+
+  /** A mark of the adds so far, for {@link visitAddedSince}. */
+  mark(): number {
+    return this.added;
+  }
+
+  /** Visits, in order, only the live tasks added after `mark` was taken. */
+  visitAddedSince(mark: number, visit: (task: TaskView) => boolean): void {
+    this.visitFrom(Math.max(this.head, lowerBound(this.seqs, mark + 1)), visit);
+  }
+
+  private visitFrom(start: number, visit: (task: TaskView) => boolean): void {
     const end = this.tasks.length;
     this.visiting = true;
-    for (let i = this.head; i < end; i++) {
+    for (let i = start; i < end; i++) {
       const task = this.tasks[i];
       if (task === undefined) {
         if (i === this.head) this.head++;
@@ -80,9 +99,11 @@ export class FifoList implements QueueOrder {
       const task = this.tasks[i];
       if (task === undefined) continue;
       this.tasks[j] = task;
+      this.seqs[j] = this.seqs[i] as number;
       this.index.set(task, j++);
     }
     this.tasks.length = j;
+    this.seqs.length = j;
     this.head = 0;
   }
 }

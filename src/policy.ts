@@ -161,11 +161,23 @@ export interface QueueOrder extends PartHooks {
   remove(task: TaskView): void;
   /** Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task. */
   visit(visit: (task: TaskView) => boolean): void;
+  /**
+   * Optional, with {@link visitAddedSince}, for orders where visiting a task changes nothing: a
+   * mark of the tasks added so far.
+   */
+  mark?(): number;
+  /** Visits, in order, only the pending tasks added (or added again) after `mark` was taken. */
+  visitAddedSince?(mark: number, visit: (task: TaskView) => boolean): void;
 }
 
 /** Where a task goes: a machine slot, or -1 to leave it waiting. */
 export interface Placement extends PartHooks {
   place(task: TaskView): number;
+  /**
+   * Optional: true if `task`, just turned down, fits on no machine (room and constraints), so that
+   * until {@link ClusterView.grew} moves it would be turned down again, and asking has no effect.
+   */
+  misfit?(task: TaskView): boolean;
 }
 
 /** A part of a composed policy (a queue order or a placement) as the registry knows it. */

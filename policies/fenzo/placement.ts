@@ -137,6 +137,10 @@ export class FenzoPlacement implements Placement {
     return m;
   }
 
+  misfit(task: TaskView): boolean {
+    return this.misfits.known(task);
+  }
+
   stopped(task: TaskView): void {
     const m = this.rules.stopped(task, this.rulesOf(task));
     if (m >= 0) this.index?.touch(m);
