@@ -2,15 +2,16 @@
 import type { Decisions, Options, Placement, Policy, QueueOrder, Scheduler } from '../src/policy.js';
 import type { PolicyContext } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
+import { WaitingMisfits } from './waiting-misfits.js';
 
 /**
  * A round visits pending tasks in queue order and asks the placement for a machine for each; a
  * task with no machine keeps its place and later tasks may still start (greedy list scheduling,
  * no reservations). Tasks that cannot fit on any machine are skipped in O(D) via the cluster's
  * max-free index before the placement is asked. When the placement can tell misfits apart and the
- * order can visit just its newest tasks, a round where no machine has grown since the last one,
- * which left only misfits waiting, asks about the tasks added since then alone: the others would
- * all be turned down again (about half the rounds of the Fenzo benchmarks; arrivals trigger them).
+ * order can visit just its newest tasks, a round after one that left only misfits waiting asks
+ * about the tasks added since alone if those misfits must still fit nowhere ({@link WaitingMisfits}):
+ * they would all be turned down again.
  */
 export function composedPolicy(
   name: string,
@@ -26,19 +27,20 @@ export function composedPolicy(
       const placement = makePlacement(ctx);
       const view = ctx.view;
       const resumable = order.mark !== undefined && order.visitAddedSince !== undefined && placement.misfit !== undefined;
+      const waiting = resumable ? new WaitingMisfits(view) : null;
       // the round's decisions; one visitor serves every round, so a round allocates nothing
       let out: Decisions | null = null;
       // whether every task this round turned down fits nowhere
       let onlyMisfits = true;
-      // after a round that left only misfits waiting: the order's mark and the view's growth count then
-      let mark = -1;
-      let grewAt = -1;
       const visitor = (task: TaskView): boolean => {
         if (view.mayFit(task)) {
           const m = placement.place(task);
           if (m >= 0) (out as Decisions).place(task, m);
-          else if (onlyMisfits && resumable && placement.misfit?.(task) !== true) onlyMisfits = false;
-        }
+          else if (waiting !== null && onlyMisfits) {
+            if (placement.misfit?.(task) === true) waiting.refused(task);
+            else onlyMisfits = false;
+          }
+        } else if (waiting !== null) waiting.refused(task);
         return true;
       };
       const scheduler: Scheduler = {
@@ -57,13 +59,12 @@ export function composedPolicy(
           placement.round?.();
           out = decisions;
           onlyMisfits = true;
-          if (mark >= 0 && view.grew === grewAt) order.visitAddedSince?.(mark, visitor);
+          const resume = waiting !== null && waiting.stillWaiting();
+          waiting?.start(resume);
+          if (resume) order.visitAddedSince?.(waiting.mark, visitor);
           else order.visit(visitor);
           out = null;
-          if (resumable) {
-            mark = onlyMisfits ? (order.mark?.() ?? -1) : -1;
-            grewAt = view.grew;
-          }
+          waiting?.end(onlyMisfits ? (order.mark?.() ?? -1) : -1);
         },
       };
       return scheduler;

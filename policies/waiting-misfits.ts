@@ -1,0 +1,61 @@
+// What a composed policy knows about the tasks its last rounds left waiting, when all of them fit nowhere.
+import type { TaskView } from '../src/model/task.js';
+import type { ClusterView } from '../src/policy.js';
+
+/**
+ * After a round that left only misfits waiting (tasks with room and constraints on no machine),
+ * remembers the queue's mark, the view's growth count and the per-dimension minimum demand over
+ * those tasks. A later round may pass them over wholesale when nothing grew since, or when every
+ * machine that grew lacks, in some dimension, even that minimum: a waiting task could only fit now
+ * on a machine that gained room, and it would need at least the minimum there.
+ */
+export class WaitingMisfits {
+  /** The queue's mark after the last round, or -1 when some waiting task may fit. */
+  mark = -1;
+  private grewAt = -1;
+  private readonly least: Float64Array;
+  private readonly roundLeast: Float64Array;
+  private readonly room: Float64Array;
+
+  constructor(private readonly view: ClusterView) {
+    const dims = view.resources.names.length;
+    this.least = new Float64Array(dims).fill(Infinity);
+    this.roundLeast = new Float64Array(dims);
+    this.room = new Float64Array(dims);
+  }
+
+  /** True if every task the last round left waiting still fits nowhere: visit only tasks added since {@link mark}. */
+  stillWaiting(): boolean {
+    if (this.mark < 0) return false;
+    const view = this.view;
+    const now = view.grew;
+    if (now === this.grewAt) return true;
+    const room = this.room.fill(-Infinity);
+    for (let k = this.grewAt; k < now; k++) {
+      const m = view.grownMachine(k);
+      if (m < 0) return false;
+      if (!view.isUp(m)) continue;
+      for (let d = 0; d < room.length; d++) room[d] = Math.max(room[d] as number, view.free(m, d));
+    }
+    for (let d = 0; d < room.length; d++) if ((this.least[d] as number) > (room[d] as number)) return true;
+    return false;
+  }
+
+  /** A round starts; `resumed` if it visits only the tasks added since the mark. */
+  start(resumed: boolean): void {
+    this.roundLeast.set(resumed ? this.least : this.least.fill(Infinity));
+  }
+
+  /** The round turned down `task`, which fits nowhere. */
+  refused(task: TaskView): void {
+    const least = this.roundLeast;
+    for (let d = 0; d < least.length; d++) if ((task.demand[d] as number) < (least[d] as number)) least[d] = task.demand[d] as number;
+  }
+
+  /** The round is over: `mark` is the queue's mark if every task it turned down fits nowhere, else -1. */
+  end(mark: number): void {
+    this.mark = mark;
+    this.grewAt = this.view.grew;
+    this.least.set(this.roundLeast);
+  }
+}
