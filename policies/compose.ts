@@ -9,9 +9,9 @@ import { WaitingMisfits } from './waiting-misfits.js';
  * task with no machine keeps its place and later tasks may still start (greedy list scheduling,
  * no reservations). Tasks that cannot fit on any machine are skipped in O(D) via the cluster's
  * max-free index before the placement is asked. When the placement can tell misfits apart and the
- * order can visit just its newest tasks, a round after one that left only misfits waiting asks
- * about the tasks added since alone if those misfits must still fit nowhere ({@link WaitingMisfits}):
- * they would all be turned down again.
+ * order can visit its newest tasks apart, a round after one that left only misfits waiting asks
+ * about those misfits only if they may fit now ({@link WaitingMisfits}): the others would all be
+ * turned down again.
  */
 export function composedPolicy(
   name: string,
@@ -43,6 +43,8 @@ export function composedPolicy(
         } else if (waiting !== null) waiting.refused(task);
         return true;
       };
+      // a task left waiting by the last round, in a round that asks only about those that may fit now
+      const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
       const scheduler: Scheduler = {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),
@@ -59,10 +61,10 @@ export function composedPolicy(
           placement.round?.();
           out = decisions;
           onlyMisfits = true;
-          const resume = waiting !== null && waiting.stillWaiting();
-          waiting?.start(resume);
-          if (resume) order.visitAddedSince?.(waiting.mark, visitor);
-          else order.visit(visitor);
+          const plan = waiting === null ? 'ask' : waiting.plan();
+          waiting?.start(plan !== 'ask');
+          if (plan === 'ask') order.visit(visitor);
+          else order.visitAddedSince?.((waiting as WaitingMisfits).mark, visitor, plan === 'filter' ? olderVisitor : undefined);
           out = null;
           waiting?.end(onlyMisfits ? (order.mark?.() ?? -1) : -1);
         },

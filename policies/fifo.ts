@@ -63,7 +63,10 @@ export class FifoList implements QueueOrder {
   }
 
   visit(visit: (task: TaskView) => boolean): void {
-    this.visitFrom(this.head, visit);
+    this.visiting = true;
+    this.visitFrom(this.head, this.tasks.length, visit);
+    this.visiting = false;
+    this.compact();
   }
 
   /** A mark of the adds so far, for {@link visitAddedSince}. */
@@ -71,24 +74,30 @@ export class FifoList implements QueueOrder {
     return this.added;
   }
 
-  /** Visits, in order, only the live tasks added after `mark` was taken. */
-  visitAddedSince(mark: number, visit: (task: TaskView) => boolean): void {
-    this.visitFrom(Math.max(this.head, lowerBound(this.seqs, mark + 1)), visit);
+  /** Visits, in order, the live tasks added after `mark` was taken, after the older ones through `older` if given. */
+  visitAddedSince(mark: number, visit: (task: TaskView) => boolean, older?: (task: TaskView) => boolean): void {
+    const first = Math.max(this.head, lowerBound(this.seqs, mark + 1));
+    this.visiting = true;
+    if (older === undefined || this.visitFrom(this.head, first, older)) this.visitFrom(first, this.tasks.length, visit);
+    this.visiting = false;
+    this.compact();
   }
 
-  private visitFrom(start: number, visit: (task: TaskView) => boolean): void {
-    const end = this.tasks.length;
-    this.visiting = true;
+  /** Visits the live entries in [start, end) until `visit` returns false; returns false if it did. Indexes stay put meanwhile. */
+  private visitFrom(start: number, end: number, visit: (task: TaskView) => boolean): boolean {
+    let going = true;
     for (let i = start; i < end; i++) {
       const task = this.tasks[i];
       if (task === undefined) {
         if (i === this.head) this.head++;
         continue;
       }
-      if (!visit(task)) break;
+      if (!visit(task)) {
+        going = false;
+        break;
+      }
     }
-    this.visiting = false;
-    this.compact();
+    return going;
   }
 
   private compact(): void {

@@ -2,12 +2,16 @@
 import type { TaskView } from '../src/model/task.js';
 import type { ClusterView } from '../src/policy.js';
 
+/** What the next round may do with the tasks the last one left waiting. */
+export type WaitingPlan = 'skip' | 'filter' | 'ask';
+
 /**
  * After a round that left only misfits waiting (tasks with room and constraints on no machine),
  * remembers the queue's mark, the view's growth count and the per-dimension minimum demand over
- * those tasks. A later round may pass them over wholesale when nothing grew since, or when every
- * machine that grew lacks, in some dimension, even that minimum: a waiting task could only fit now
- * on a machine that gained room, and it would need at least the minimum there.
+ * those tasks. Such a task could only fit now on a machine that gained room since, so a later
+ * round passes them over wholesale when nothing grew, or when every machine that grew lacks, in
+ * some dimension, even that minimum ('skip'); otherwise it passes over each whose demand exceeds,
+ * in some dimension, the most room any of those machines has ('filter').
  */
 export class WaitingMisfits {
   /** The queue's mark after the last round, or -1 when some waiting task may fit. */
@@ -24,26 +28,33 @@ export class WaitingMisfits {
     this.room = new Float64Array(dims);
   }
 
-  /** True if every task the last round left waiting still fits nowhere: visit only tasks added since {@link mark}. */
-  stillWaiting(): boolean {
-    if (this.mark < 0) return false;
+  /** 'skip' the tasks left waiting (visit only those added since {@link mark}), 'filter' them with {@link mayFitNow}, or 'ask' about all. */
+  plan(): WaitingPlan {
+    if (this.mark < 0) return 'ask';
     const view = this.view;
     const now = view.grew;
-    if (now === this.grewAt) return true;
+    if (now === this.grewAt) return 'skip';
     const room = this.room.fill(-Infinity);
     for (let k = this.grewAt; k < now; k++) {
       const m = view.grownMachine(k);
-      if (m < 0) return false;
+      if (m < 0) return 'ask';
       if (!view.isUp(m)) continue;
       for (let d = 0; d < room.length; d++) room[d] = Math.max(room[d] as number, view.free(m, d));
     }
-    for (let d = 0; d < room.length; d++) if ((this.least[d] as number) > (room[d] as number)) return true;
-    return false;
+    for (let d = 0; d < room.length; d++) if ((this.least[d] as number) > (room[d] as number)) return 'skip';
+    return 'filter';
   }
 
-  /** A round starts; `resumed` if it visits only the tasks added since the mark. */
-  start(resumed: boolean): void {
-    this.roundLeast.set(resumed ? this.least : this.least.fill(Infinity));
+  /** After plan() said 'filter': false if `task`, left waiting, still fits nowhere. */
+  mayFitNow(task: TaskView): boolean {
+    const room = this.room;
+    for (let d = 0; d < room.length; d++) if ((task.demand[d] as number) > (room[d] as number)) return false;
+    return true;
+  }
+
+  /** A round starts; `carried` if the tasks left waiting are not all asked about again (their minimum carries over). */
+  start(carried: boolean): void {
+    this.roundLeast.set(carried ? this.least : this.least.fill(Infinity));
   }
 
   /** The round turned down `task`, which fits nowhere. */

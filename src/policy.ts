@@ -162,12 +162,15 @@ export interface QueueOrder extends PartHooks {
   /** Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task. */
   visit(visit: (task: TaskView) => boolean): void;
   /**
-   * Optional, with {@link visitAddedSince}, for orders where visiting a task changes nothing: a
-   * mark of the tasks added so far.
+   * Optional, with {@link visitAddedSince}, for orders where visiting a task changes nothing and
+   * tasks come in the order they were added: a mark of the tasks added so far.
    */
   mark?(): number;
-  /** Visits, in order, only the pending tasks added (or added again) after `mark` was taken. */
-  visitAddedSince?(mark: number, visit: (task: TaskView) => boolean): void;
+  /**
+   * Visits, in order, the pending tasks added (or added again) after `mark` was taken; those added
+   * before it, which all come first, are skipped, or visited through `older` when given.
+   */
+  visitAddedSince?(mark: number, visit: (task: TaskView) => boolean, older?: (task: TaskView) => boolean): void;
 }
 
 /** Where a task goes: a machine slot, or -1 to leave it waiting. */

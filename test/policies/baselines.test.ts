@@ -230,5 +230,9 @@ describe('queue orders', () => {
     list.add(tasks[150] as TaskView);
     expect(ids((v) => list.visitAddedSince(mark, v))).toEqual([...tasks.slice(100, 110), ...tasks.slice(140, 150), tasks[95], tasks[150]].map((t) => (t as TaskView).id));
     expect(ids((v) => list.visitAddedSince(list.mark(), v))).toEqual([]);
+    const older: string[] = [];
+    const newer = ids((v) => list.visitAddedSince(mark, v, (t) => (older.push(t.id), true)));
+    expect([...older, ...newer]).toEqual(ids((v) => list.visit(v)));
+    expect(older).toEqual(tasks.slice(90, 95).concat(tasks.slice(96, 100)).map((t) => t.id));
   });
 });

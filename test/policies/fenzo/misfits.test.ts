@@ -81,7 +81,7 @@ describe('the misfit memory decides as no memory', () => {
           const show = (r: Awaited<ReturnType<typeof run>>) => ({ decisions: r.decisions, ended: r.ended.map((t) => `${t.id}#${t.attempt} ${t.state} ${t.machine} ${t.start}-${t.end}`) });
           expect(show(remembering)).toEqual(show(forgetting));
         }),
-        { numRuns: 60 },
+        { numRuns: 100 },
       );
     });
   }
