@@ -33,6 +33,7 @@ export function composedPolicy(
       // whether every task this round turned down fits nowhere
       let onlyMisfits = true;
       const visitor = (task: TaskView): boolean => {
+        if (waiting !== null && waiting.sameShape(task)) return true;
         if (view.mayFit(task)) {
           const m = placement.place(task);
           if (m >= 0) (out as Decisions).place(task, m);

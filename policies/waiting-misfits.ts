@@ -2,6 +2,9 @@
 import type { TaskView } from '../src/model/task.js';
 import type { ClusterView } from '../src/policy.js';
 
+/** How many demand arrays turned down in a round {@link WaitingMisfits.sameShape} remembers. */
+const SHAPES = 8;
+
 /** What the next round may do with the tasks the last one left waiting. */
 export type WaitingPlan = 'skip' | 'filter' | 'ask';
 
@@ -20,6 +23,10 @@ export class WaitingMisfits {
   private readonly least: Float64Array;
   private readonly roundLeast: Float64Array;
   private readonly room: Float64Array;
+  /** The demand arrays (with their constraints) turned down this round, the latest SHAPES of them. */
+  private readonly shapes: (Float64Array | null)[] = new Array<Float64Array | null>(SHAPES).fill(null);
+  private readonly shapeConstraints: (TaskView['constraints'] | null)[] = new Array<TaskView['constraints'] | null>(SHAPES).fill(null);
+  private nextShape = 0;
 
   constructor(private readonly view: ClusterView) {
     const dims = view.resources.names.length;
@@ -55,10 +62,26 @@ export class WaitingMisfits {
   /** A round starts; `carried` if the tasks left waiting are not all asked about again (their minimum carries over). */
   start(carried: boolean): void {
     this.roundLeast.set(carried ? this.least : this.least.fill(Infinity));
+    this.shapes.fill(null);
+  }
+
+  /**
+   * True if a task with the very same demand and constraints arrays (as generated workloads share
+   * them) was turned down earlier this round as fitting nowhere: so is `task`, as room only shrinks
+   * during a round.
+   */
+  sameShape(task: TaskView): boolean {
+    const demand = task.demand;
+    for (let i = 0; i < SHAPES; i++) if (this.shapes[i] === demand && this.shapeConstraints[i] === task.constraints) return true;
+    return false;
   }
 
   /** The round turned down `task`, which fits nowhere. */
   refused(task: TaskView): void {
+    const i = this.nextShape;
+    this.shapes[i] = task.demand;
+    this.shapeConstraints[i] = task.constraints;
+    this.nextShape = (i + 1) % SHAPES;
     const least = this.roundLeast;
     for (let d = 0; d < least.length; d++) if ((task.demand[d] as number) < (least[d] as number)) least[d] = task.demand[d] as number;
   }

@@ -1,8 +1,9 @@
-// The fenzo placement's misfit memory: turning known misfits down at once never changes a decision.
+// The misfit memories (fenzo placement, composed rounds): turning known misfits down at once never changes a decision.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../../policies/index.js';
 import { Misfits } from '../../../policies/fenzo/misfits.js';
+import { WaitingMisfits } from '../../../policies/waiting-misfits.js';
 import { parseTaskConstraints } from '../../../src/model/constraints.js';
 import type { TaskSpec } from '../../../src/model/task.js';
 import type { MachineEvent } from '../../../src/traces/source.js';
@@ -54,12 +55,22 @@ function arbMachineEvents(dims: number): fc.Arbitrary<MachineEvent[]> {
 }
 
 const arbRun = arbScenario(30).chain((s) =>
-  fc.record({ s: fc.constant(s), picks: fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), events: arbMachineEvents(s.spec.resources.names.length) }),
+  fc.record({ s: fc.constant(s), picks: fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), events: arbMachineEvents(s.spec.resources.names.length), shared: fc.boolean() }),
 );
 
-function withRules(s: Scenario, picks: readonly number[], rules: boolean): TaskSpec[] {
-  if (!rules) return s.tasks;
-  return s.tasks.map((t, i) => ({ ...t, job: `j${i % 3}`, rules: parseTaskConstraints(RULES[(picks[i] ?? 0) % RULES.length] as string).rules }));
+/** The scenario's tasks, with co-task rules if asked, and equal demands as one shared array if `shared` (as the synthetic generator makes them). */
+function tasksOf(s: Scenario, picks: readonly number[], rules: boolean, shared: boolean): TaskSpec[] {
+  const demands = new Map<string, Float64Array>();
+  const intern = (demand: Float64Array): Float64Array => {
+    const key = demand.join(',');
+    if (!demands.has(key)) demands.set(key, demand);
+    return demands.get(key) as Float64Array;
+  };
+  return s.tasks.map((t, i) => ({
+    ...t,
+    ...(shared ? { demand: intern(t.demand) } : {}),
+    ...(rules ? { job: `j${i % 3}`, rules: parseTaskConstraints(RULES[(picks[i] ?? 0) % RULES.length] as string).rules } : {}),
+  }));
 }
 
 describe('the misfit memory decides as no memory', () => {
@@ -74,8 +85,8 @@ describe('the misfit memory decides as no memory', () => {
   for (const [label, name, options, rules] of variants) {
     it(`${label}: same decisions and outcomes over generated runs with machine changes`, async () => {
       await fc.assert(
-        fc.asyncProperty(arbRun, async ({ s, picks, events }) => {
-          const tasks = withRules(s, picks, rules);
+        fc.asyncProperty(arbRun, async ({ s, picks, events, shared }) => {
+          const tasks = tasksOf(s, picks, rules, shared);
           const run = (policy: Policy) => simulate(s.spec, tasks, policy, { chunkSize: s.chunkSize, machineEvents: events, maxAttempts: 2 });
           const [remembering, forgetting] = [await run(resolvePolicy(name, options as never)), await run(forgetful(resolvePolicy(name, options as never)))];
           const show = (r: Awaited<ReturnType<typeof run>>) => ({ decisions: r.decisions, ended: r.ended.map((t) => `${t.id}#${t.attempt} ${t.state} ${t.machine} ${t.start}-${t.end}`) });
@@ -108,5 +119,23 @@ describe('Misfits', () => {
     view.grew = 40;
     fitsOn.clear();
     expect(misfits.known(task)).toBe(false);
+  });
+});
+
+describe('WaitingMisfits', () => {
+  it('knows a shape turned down this round only by the very same demand and constraints arrays', () => {
+    const view = { resources: { names: ['cpu', 'mem'] }, grew: 0 } as unknown as ClusterView;
+    const waiting = new WaitingMisfits(view);
+    const demand = Float64Array.of(4, 8);
+    const zoneA = [{ attribute: 'zone', op: 'eq', values: ['a'] }] as const;
+    const task = (d: Float64Array, constraints: TaskSpec['constraints'] = []) => ({ uid: 0, demand: d, constraints }) as unknown as Parameters<WaitingMisfits['refused']>[0];
+    const none: TaskSpec['constraints'] = [];
+    waiting.start(false);
+    waiting.refused(task(demand, none));
+    expect(waiting.sameShape(task(demand, none))).toBe(true);
+    expect(waiting.sameShape(task(demand, zoneA))).toBe(false);
+    expect(waiting.sameShape(task(Float64Array.of(4, 8), none))).toBe(false);
+    waiting.start(true);
+    expect(waiting.sameShape(task(demand, none))).toBe(false);
   });
 });
