@@ -23,10 +23,10 @@ export class WaitingMisfits {
   private readonly least: Float64Array;
   private readonly roundLeast: Float64Array;
   private readonly room: Float64Array;
-  /** The demand arrays (with their constraints) turned down this round, the latest SHAPES of them. */
-  private readonly shapes: (Float64Array | null)[] = new Array<Float64Array | null>(SHAPES).fill(null);
-  private readonly shapeConstraints: (TaskView['constraints'] | null)[] = new Array<TaskView['constraints'] | null>(SHAPES).fill(null);
-  private nextShape = 0;
+  /** The demand arrays (with their constraints) turned down this round, the first SHAPES of them. */
+  private readonly shapes: Float64Array[] = [];
+  private readonly shapeConstraints: TaskView['constraints'][] = [];
+  private shapeCount = 0;
 
   constructor(private readonly view: ClusterView) {
     const dims = view.resources.names.length;
@@ -62,7 +62,7 @@ export class WaitingMisfits {
   /** A round starts; `carried` if the tasks left waiting are not all asked about again (their minimum carries over). */
   start(carried: boolean): void {
     this.roundLeast.set(carried ? this.least : this.least.fill(Infinity));
-    this.shapes.fill(null);
+    this.shapeCount = 0;
   }
 
   /**
@@ -72,16 +72,16 @@ export class WaitingMisfits {
    */
   sameShape(task: TaskView): boolean {
     const demand = task.demand;
-    for (let i = 0; i < SHAPES; i++) if (this.shapes[i] === demand && this.shapeConstraints[i] === task.constraints) return true;
+    for (let i = 0; i < this.shapeCount; i++) if (this.shapes[i] === demand && this.shapeConstraints[i] === task.constraints) return true;
     return false;
   }
 
   /** The round turned down `task`, which fits nowhere. */
   refused(task: TaskView): void {
-    const i = this.nextShape;
-    this.shapes[i] = task.demand;
-    this.shapeConstraints[i] = task.constraints;
-    this.nextShape = (i + 1) % SHAPES;
+    if (this.shapeCount < SHAPES) {
+      this.shapes[this.shapeCount] = task.demand;
+      this.shapeConstraints[this.shapeCount++] = task.constraints;
+    }
     const least = this.roundLeast;
     for (let d = 0; d < least.length; d++) if ((task.demand[d] as number) < (least[d] as number)) least[d] = task.demand[d] as number;
   }
