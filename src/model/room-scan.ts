@@ -11,7 +11,7 @@ export interface KeyLayout {
 }
 
 /** The maximum free room seen in the chunk being scanned (scratch, remade when the width changes). */
-let exact = new Float64Array(0);
+let scratch = new Float64Array(0);
 
 /**
  * Visits, in key order from `floor` (`step` 1: keys ≥ `floor` ascending; -1: from the top down to
@@ -25,7 +25,9 @@ let exact = new Float64Array(0);
 export function scanWithRoom(keys: SortedKeys, layout: KeyLayout, floor: number, demand: Float64Array, free: Float64Array, dims: number, visit: (machine: number) => boolean, step: 1 | -1): number {
   const chunks = keys.sortedChunks;
   const { reversed, slots } = layout;
-  if (exact.length !== dims) exact = new Float64Array(dims);
+  if (scratch.length !== dims) scratch = new Float64Array(dims);
+  // a local: the module binding would be reloaded at every use in the loop below
+  const exact = scratch;
   let c = step === 1 ? keys.chunkFor(floor) : chunks.length - 1;
   let i = step === 1 && c < chunks.length ? lowerBound(chunks[c] as readonly number[], floor) : -1;
   for (; c >= 0 && c < chunks.length; c += step, i = -1) {
