@@ -2,12 +2,16 @@
 import type { Decisions, Options, Placement, Policy, QueueOrder, Scheduler } from '../src/policy.js';
 import type { PolicyContext } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
+import { WaitingMisfits } from './waiting-misfits.js';
 
 /**
  * A round visits pending tasks in queue order and asks the placement for a machine for each; a
  * task with no machine keeps its place and later tasks may still start (greedy list scheduling,
  * no reservations). Tasks that cannot fit on any machine are skipped in O(D) via the cluster's
- * max-free index before the placement is asked.
+ * max-free index before the placement is asked. When the placement can tell misfits apart and the
+ * order can visit its newest tasks apart, a round after one that left only misfits waiting asks
+ * about those misfits only if they may fit now ({@link WaitingMisfits}): the others would all be
+ * turned down again.
  */
 export function composedPolicy(
   name: string,
@@ -22,15 +26,26 @@ export function composedPolicy(
       const order = makeOrder(ctx);
       const placement = makePlacement(ctx);
       const view = ctx.view;
+      const resumable = order.mark !== undefined && order.visitAddedSince !== undefined && placement.misfit !== undefined;
+      const waiting = resumable ? new WaitingMisfits(view) : null;
       // the round's decisions; one visitor serves every round, so a round allocates nothing
       let out: Decisions | null = null;
+      // whether every task this round turned down fits nowhere
+      let onlyMisfits = true;
       const visitor = (task: TaskView): boolean => {
+        if (waiting !== null && waiting.sameShape(task)) return true;
         if (view.mayFit(task)) {
           const m = placement.place(task);
           if (m >= 0) (out as Decisions).place(task, m);
-        }
+          else if (waiting !== null && onlyMisfits) {
+            if (placement.misfit?.(task) === true) waiting.refused(task);
+            else onlyMisfits = false;
+          }
+        } else if (waiting !== null) waiting.refused(task);
         return true;
       };
+      // a task left waiting by the last round, in a round that asks only about those that may fit now
+      const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
       const scheduler: Scheduler = {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),
@@ -46,8 +61,13 @@ export function composedPolicy(
           order.round?.();
           placement.round?.();
           out = decisions;
-          order.visit(visitor);
+          onlyMisfits = true;
+          const plan = waiting === null ? 'ask' : waiting.plan();
+          waiting?.start(plan !== 'ask');
+          if (plan === 'ask') order.visit(visitor);
+          else order.visitAddedSince?.((waiting as WaitingMisfits).mark, visitor, plan === 'filter' ? olderVisitor : undefined);
           out = null;
+          waiting?.end(onlyMisfits ? (order.mark?.() ?? -1) : -1);
         },
       };
       return scheduler;

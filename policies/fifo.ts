@@ -2,6 +2,7 @@
 // Cost: O(1) amortised to add or remove; a round visits the pending tasks in order.
 import type { PartFactory, QueueOrder } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
+import { lowerBound } from '../src/model/sorted-keys.js';
 
 /**
  * A first-in first-out list with lazy deletion: a removed task leaves a hole that visits skip,
@@ -17,6 +18,9 @@ export class FifoList implements QueueOrder {
   private readonly index = new Map<TaskView, number>();
   /** Compaction waits while a visit walks the entries. */
   private visiting = false;
+  /** Adds so far (re-adds too); `seqs[i]` is the count at the add that made entry i, so it rises along the list. */
+  private added = 0;
+  private seqs: number[] = [];
 
   get size(): number {
     return this.index.size;
@@ -26,6 +30,7 @@ export class FifoList implements QueueOrder {
     this.remove(task);
     this.index.set(task, this.tasks.length);
     this.tasks.push(task);
+    this.seqs.push(++this.added);
     if (!this.visiting) this.compact();
   }
 
@@ -58,18 +63,41 @@ export class FifoList implements QueueOrder {
   }
 
   visit(visit: (task: TaskView) => boolean): void {
-    const end = this.tasks.length;
     this.visiting = true;
-    for (let i = this.head; i < end; i++) {
+    this.visitFrom(this.head, this.tasks.length, visit);
+    this.visiting = false;
+    this.compact();
+  }
+
+  /** A mark of the adds so far, for {@link visitAddedSince}. */
+  mark(): number {
+    return this.added;
+  }
+
+  /** Visits, in order, the live tasks added after `mark` was taken, after the older ones through `older` if given. */
+  visitAddedSince(mark: number, visit: (task: TaskView) => boolean, older?: (task: TaskView) => boolean): void {
+    const first = Math.max(this.head, lowerBound(this.seqs, mark + 1));
+    this.visiting = true;
+    if (older === undefined || this.visitFrom(this.head, first, older)) this.visitFrom(first, this.tasks.length, visit);
+    this.visiting = false;
+    this.compact();
+  }
+
+  /** Visits the live entries in [start, end) until `visit` returns false; returns false if it did. Indexes stay put meanwhile. */
+  private visitFrom(start: number, end: number, visit: (task: TaskView) => boolean): boolean {
+    let going = true;
+    for (let i = start; i < end; i++) {
       const task = this.tasks[i];
       if (task === undefined) {
         if (i === this.head) this.head++;
         continue;
       }
-      if (!visit(task)) break;
+      if (!visit(task)) {
+        going = false;
+        break;
+      }
     }
-    this.visiting = false;
-    this.compact();
+    return going;
   }
 
   private compact(): void {
@@ -80,9 +108,11 @@ export class FifoList implements QueueOrder {
       const task = this.tasks[i];
       if (task === undefined) continue;
       this.tasks[j] = task;
+      this.seqs[j] = this.seqs[i] as number;
       this.index.set(task, j++);
     }
     this.tasks.length = j;
+    this.seqs.length = j;
     this.head = 0;
   }
 }

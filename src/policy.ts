@@ -36,6 +36,17 @@ export interface ClusterView {
   /** False only if no up machine can have room (a fast necessary check). */
   mayFit(task: TaskView): boolean;
   /**
+   * A counter that moves whenever some machine gains room, comes up or changes attributes. While
+   * it stays put, a task that fitted nowhere still fits nowhere.
+   */
+  readonly grew: number;
+  /**
+   * The machine where growth `k` happened (counting from 0, so the latest is `grew` − 1), or -1
+   * once it is not among the latest few: a task that fitted nowhere when the count was g fits now
+   * only on the machines of growths g to `grew` − 1.
+   */
+  grownMachine(k: number): number;
+  /**
    * The lowest slot ≥ `from` where the task fits, or -1: O(D log N) plus rejected candidates, and
    * O(D) for a demand already found to fit nowhere since free room last grew.
    */
@@ -150,11 +161,26 @@ export interface QueueOrder extends PartHooks {
   remove(task: TaskView): void;
   /** Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task. */
   visit(visit: (task: TaskView) => boolean): void;
+  /**
+   * Optional, with {@link visitAddedSince}, for orders where visiting a task changes nothing and
+   * tasks come in the order they were added: a mark of the tasks added so far.
+   */
+  mark?(): number;
+  /**
+   * Visits, in order, the pending tasks added (or added again) after `mark` was taken; those added
+   * before it, which all come first, are skipped, or visited through `older` when given.
+   */
+  visitAddedSince?(mark: number, visit: (task: TaskView) => boolean, older?: (task: TaskView) => boolean): void;
 }
 
 /** Where a task goes: a machine slot, or -1 to leave it waiting. */
 export interface Placement extends PartHooks {
   place(task: TaskView): number;
+  /**
+   * Optional: true if `task`, just turned down, fits on no machine (room and constraints), so that
+   * until {@link ClusterView.grew} moves it would be turned down again, and asking has no effect.
+   */
+  misfit?(task: TaskView): boolean;
 }
 
 /** A part of a composed policy (a queue order or a placement) as the registry knows it. */

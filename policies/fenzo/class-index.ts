@@ -1,5 +1,7 @@
 // The indexed mode of the fenzo placement: per capacity class, machines ordered by free room in one dimension.
-import { lowerBound, SortedKeys } from '../../src/model/sorted-keys.js';
+import { SLOT_SPAN } from '../../src/model/cluster.js';
+import { scanWithRoom, type KeyLayout } from '../../src/model/room-scan.js';
+import { SortedKeys } from '../../src/model/sorted-keys.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterView } from '../../src/policy.js';
 import { LazyIndex } from './lazy-index.js';
@@ -7,8 +9,7 @@ import { compareNames, nameOrder } from './names.js';
 import type { Calculator } from './fitness.js';
 import type { RuleState } from './rules.js';
 
-/** Packed keys are free × SPAN + rank (the host-name position), exact while free < 2^32. */
-const SPAN = 2 ** 21;
+/** Packed keys are free × SLOT_SPAN + rank (the host-name position), exact while free < 2^32. */
 const CHUNK = 32;
 
 interface CapacityClass {
@@ -32,12 +33,19 @@ export class ClassIndex extends LazyIndex {
   private rank = new Int32Array(0);
   private vectors = new Float64Array(0);
   private readonly dims: number;
-  private readonly exact: Float64Array;
+  /** Slots by host-name rank, and how keys map to them. */
+  private byRank = new Int32Array(0);
+  private layout: KeyLayout = { reversed: false, slots: null };
+  /** The search {@link accept} serves: its task, calculator and rules. */
+  private task: TaskView | null = null;
+  private calc: Calculator | null = null;
+  private rules: RuleState | null = null;
+  /** A machine with room that Fenzo would score: up, not locked, not vetoed by a 0 fitness. */
+  private readonly accept = (m: number): boolean => this.view.fits(this.task as TaskView, m) && !(this.rules as RuleState).locked(m) && (this.calc as Calculator).fitness(this.task as TaskView, m) !== 0;
 
   constructor(private readonly view: ClusterView, private readonly dim: number, private readonly spread: boolean) {
     super();
     this.dims = view.resources.names.length;
-    this.exact = new Float64Array(this.dims);
     this.rebuild();
   }
 
@@ -55,10 +63,13 @@ export class ClassIndex extends LazyIndex {
 
   best(task: TaskView, calc: Calculator, rules: RuleState): number {
     this.flush();
+    this.task = task;
+    this.calc = calc;
+    this.rules = rules;
     let best = -1;
     let bestScore = -Infinity;
     for (const cls of this.classes) {
-      const m = this.scan(cls, task, calc, rules);
+      const m = this.scan(cls, task);
       if (m < 0) continue;
       const score = (50 + calc.fitness(task, m) * 35) / 100;
       if (score > bestScore || (score === bestScore && compareNames(this.view.machineId(m), this.view.machineId(best)) < 0)) {
@@ -69,57 +80,16 @@ export class ClassIndex extends LazyIndex {
     return best;
   }
 
-  private scan(cls: CapacityClass, task: TaskView, calc: Calculator, rules: RuleState): number {
-    const demand = task.demand;
-    const keys = cls.keys;
-    const chunks = keys.sortedChunks;
-    const dims = this.dims;
-    const view = this.view;
-    const floor = (demand[this.dim] as number) * SPAN;
-    const step = this.spread ? -1 : 1;
-    const exact = this.exact;
-    let c = step === 1 ? keys.chunkFor(floor) : chunks.length - 1;
-    let i = step === 1 && c < chunks.length ? lowerBound(chunks[c] as readonly number[], floor) : -1;
-    for (; c >= 0 && c < chunks.length; c += step, i = -1) {
-      const chunk = chunks[c] as readonly number[];
-      const bound = keys.bound(c);
-      let d = 0;
-      while (d < dims && (bound[d] as number) >= (demand[d] as number)) d++;
-      if (d < dims) {
-        if (step === -1 && (chunk[0] as number) < floor) return -1;
-        continue;
-      }
-      const whole = i <= 0;
-      if (i < 0) i = step === 1 ? 0 : chunk.length - 1;
-      exact.fill(-Infinity);
-      for (; i >= 0 && i < chunk.length; i += step) {
-        const key = chunk[i] as number;
-        if (key < floor) return -1;
-        const m = this.slotOf(key);
-        let room = true;
-        for (let k = 0; k < dims; k++) {
-          const q = view.free(m, k);
-          if (q < (demand[k] as number)) room = false;
-          if (q > (exact[k] as number)) exact[k] = q;
-        }
-        if (room && view.isUp(m) && !rules.locked(m) && calc.fitness(task, m) !== 0) return m;
-      }
-      if (whole) keys.setBound(c, exact);
-    }
-    return -1;
+  /** The first machine of `cls` in free order with room (by the index's free vectors) that {@link accept} takes. */
+  private scan(cls: CapacityClass, task: TaskView): number {
+    return scanWithRoom(cls.keys, this.layout, (task.demand[this.dim] as number) * SLOT_SPAN, task.demand, this.vectors, this.dims, this.accept, this.spread ? -1 : 1);
   }
-
-  private slotOf(key: number): number {
-    const low = key - Math.floor(key / SPAN) * SPAN;
-    return this.byRank[this.spread ? SPAN - 1 - low : low] as number;
-  }
-
-  private byRank = new Int32Array(0);
 
   private rebuild(): void {
     const view = this.view;
     const n = view.size;
     this.byRank = nameOrder(view);
+    this.layout = { reversed: this.spread, slots: this.byRank };
     this.rank = new Int32Array(n);
     this.byRank.forEach((m, r) => (this.rank[m] = r));
     this.classOf = new Int32Array(n);
@@ -154,7 +124,7 @@ export class ClassIndex extends LazyIndex {
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) this.vectors[base + d] = this.view.free(m, d);
     const rank = this.rank[m] as number;
-    const key = this.view.free(m, this.dim) * SPAN + (this.spread ? SPAN - 1 - rank : rank);
+    const key = this.view.free(m, this.dim) * SLOT_SPAN + (this.spread ? SLOT_SPAN - 1 - rank : rank);
     this.keyOf[m] = key;
     cls.keys.insert(key, this.vectors, base);
   }

@@ -16,6 +16,7 @@ import { RuleState } from './rules.js';
 import { nameOrder } from './names.js';
 import { NameIndex } from './name-index.js';
 import type { LazyIndex } from './lazy-index.js';
+import { Misfits } from './misfits.js';
 
 /** Hosts are scored in batches of this many when an early exit is allowed (Fenzo's worker batch). */
 const BATCH = 10;
@@ -97,6 +98,7 @@ export class FenzoPlacement implements Placement {
   private readonly rules: RuleState;
   private readonly extra: Map<string, readonly PlacementRule[]>;
   private readonly index: LazyIndex | null;
+  private readonly misfits: Misfits;
   /** Slots in host-name order, rebuilt when machines are added. */
   private hostOrder = new Int32Array(0);
 
@@ -110,6 +112,7 @@ export class FenzoPlacement implements Placement {
     this.goodEnough = opts['goodEnough'] as number;
     this.rules = new RuleState(view, { exclusiveLocksInRound: opts['exclusiveLocksInRound'] === true, balancedSoft: opts['balancedSoft'] === 'average' ? 'average' : 'fenzo' });
     this.extra = experimentRules(opts['constraints'] as Record<string, OptionValue>);
+    this.misfits = new Misfits(view);
     const single = this.calc.single;
     const indexed = opts['mode'] === 'indexed' && this.goodEnough >= 1 && this.vetoZero;
     this.index = !indexed ? null : single !== undefined ? new ClassIndex(view, single.dim, single.spread) : name === 'default' ? new NameIndex(view) : null;
@@ -120,14 +123,22 @@ export class FenzoPlacement implements Placement {
   }
 
   place(task: TaskView): number {
-    // no host has room and satisfies the simulation's constraints: every host would fail (O(D) for known misfits)
-    if (this.view.firstFit(task) < 0) return -1;
+    // no host has room and satisfies the simulation's constraints: every host would fail (O(1) for known misfits)
+    if (this.misfits.known(task)) return -1;
+    if (this.view.firstFit(task) < 0) {
+      this.misfits.remember(task);
+      return -1;
+    }
     const rules = this.rulesOf(task);
     const m = this.index !== null && rules.length === 0 && task.constraints.length === 0 ? this.index.best(task, this.calc, this.rules) : this.exact(task, rules);
     if (m < 0) return -1;
     this.rules.placed(task, m, rules);
     this.index?.touch(m);
     return m;
+  }
+
+  misfit(task: TaskView): boolean {
+    return this.misfits.known(task);
   }
 
   stopped(task: TaskView): void {

@@ -16,6 +16,11 @@ export class PseudoView implements ClusterView {
   private readonly running: Int32Array;
   private readonly dims: number;
   private readonly width: number;
+  /** Clones only ever lose room here. */
+  readonly grew = 0;
+  grownMachine(): number {
+    return -1;
+  }
 
   constructor(
     readonly now: Micros,

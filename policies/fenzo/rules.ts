@@ -2,6 +2,7 @@
 import { attributeValue, type PlacementRule } from '../../src/model/constraints.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterView } from '../../src/policy.js';
+import { grow, PlacedTasks } from './placed-tasks.js';
 
 /** Quirk switches that change how rules score (see docs/fenzo.md). */
 export interface RuleQuirks {
@@ -25,7 +26,7 @@ interface ValueCounts {
  */
 export class RuleState {
   private byJob: Map<string, Map<number, number>> | null = null;
-  private readonly placedOn = new Map<TaskView, number>();
+  private readonly placedOn = new PlacedTasks();
   private exclusive: Int32Array = new Int32Array(0);
   private readonly exclusiveThisRound: number[] = [];
   private readonly counts = new Map<string, ValueCounts>();
@@ -38,7 +39,7 @@ export class RuleState {
   }
 
   placed(task: TaskView, m: number, rules: readonly PlacementRule[]): void {
-    this.placedOn.set(task, m);
+    this.placedOn.add(task, m);
     if (this.byJob !== null) this.count(this.byJob, task.job, m, 1);
     if (rules.length > 0 && rules.some((r) => r.kind === 'exclusive' && !r.soft)) {
       if (this.exclusive.length <= m) this.exclusive = grow(this.exclusive, Math.max(m + 1, this.view.size));
@@ -50,9 +51,8 @@ export class RuleState {
 
   /** Forgets a stopped task; returns the machine it ran on, or -1 if this policy did not place it. */
   stopped(task: TaskView, rules: readonly PlacementRule[]): number {
-    const m = this.placedOn.get(task);
-    if (m === undefined) return -1;
-    this.placedOn.delete(task);
+    const m = this.placedOn.remove(task);
+    if (m < 0) return -1;
     if (this.byJob !== null) this.count(this.byJob, task.job, m, -1);
     if (rules.length > 0 && rules.some((r) => r.kind === 'exclusive' && !r.soft)) this.exclusive[m] = (this.exclusive[m] as number) - 1;
     this.countsFor = null;
@@ -66,7 +66,7 @@ export class RuleState {
   private jobs(): Map<string, Map<number, number>> {
     if (this.byJob === null) {
       const byJob = new Map<string, Map<number, number>>();
-      for (const [task, m] of this.placedOn) this.count(byJob, task.job, m, 1);
+      this.placedOn.forEach((task, m) => this.count(byJob, task.job, m, 1));
       this.byJob = byJob;
     }
     return this.byJob;
@@ -172,10 +172,4 @@ export class RuleState {
     this.counts.set(attribute, c);
     return c;
   }
-}
-
-function grow(array: Int32Array, length: number): Int32Array {
-  const out = new Int32Array(length);
-  out.set(array);
-  return out;
 }

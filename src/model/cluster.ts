@@ -14,6 +14,8 @@ export const MAX_SLOTS = SLOT_SPAN;
  * best-fit skip runs of machines tight on other dimensions) precise, at little cost to updates.
  */
 const ORDER_CHUNK = 32;
+/** How many of the latest growths {@link Cluster.grownMachine} remembers (a power of two: the log is indexed by k & (GROW_LOG − 1)). */
+const GROW_LOG = 64;
 
 /** Overrides for a machine that differs from its group (or whose group is not in the spec). */
 export interface MachineOptions {
@@ -60,6 +62,13 @@ export class Cluster {
   readonly tree: MaxFreeTree;
   /** Demands that currently fit nowhere, kept true as machines gain room. */
   readonly noFit: NoFitMemory;
+  /**
+   * Counts the times any machine gained room, came up or changed attributes: while it stays the
+   * same, allocations only take room away, so whatever fitted nowhere still fits nowhere.
+   */
+  grew = 0;
+  /** Growth k happened on machine growLog[k & (GROW_LOG − 1)] (an integer mask: `%` on the double counts is slow). */
+  private readonly growLog = new Int32Array(GROW_LOG);
   private readonly orders: FreeOrder[] = [];
   private readonly slotById = new Map<string, number>();
   private slots = 0;
@@ -154,13 +163,13 @@ export class Cluster {
       if (up) this.totalCapacity[d] = (this.totalCapacity[d] as number) + delta;
     }
     this.reindex(m);
-    if (up && grew) this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
+    if (up && grew) this.gained(m);
   }
 
   /** Replaces machine `m`'s attributes (constraints of later placements see the new ones). */
   setAttributes(m: number, attributes: Attributes): void {
     this.attributes[m] = attributes;
-    if (this.up[m] === 1) this.noFit.machineGrew(this.free, m * this.dims, attributes);
+    if (this.up[m] === 1) this.gained(m);
   }
 
   /** Brings a machine up or down. A machine must be empty before it goes down. */
@@ -175,7 +184,7 @@ export class Cluster {
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) this.totalCapacity[d] = (this.totalCapacity[d] as number) + (up ? 1 : -1) * (this.capacity[base + d] as number);
     this.reindex(m);
-    if (up) this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
+    if (up) this.gained(m);
   }
 
   /** True if machine `m` is up and has room for `demand` in every dimension. */
@@ -215,7 +224,19 @@ export class Cluster {
     }
     this.running[m] = (this.running[m] as number) - 1;
     this.reindex(m, demand, true);
-    this.noFit.machineGrew(this.free, base, this.attributes[m] as Attributes);
+    this.gained(m);
+  }
+
+  /** The machine of growth `k` (counting from 0, as `grew` does), or -1 if it is not among the latest. */
+  grownMachine(k: number): number {
+    return k < this.grew && k >= this.grew - GROW_LOG ? (this.growLog[k & (GROW_LOG - 1)] as number) : -1;
+  }
+
+  /** Machine `m` (up) gained room or changed attributes: demands that fit nowhere may fit now. */
+  private gained(m: number): void {
+    this.growLog[this.grew & (GROW_LOG - 1)] = m;
+    this.grew++;
+    this.noFit.machineGrew(this.free, m * this.dims, this.attributes[m] as Attributes);
   }
 
   /**

@@ -1,6 +1,8 @@
 // Behaviour of the baseline parts: first-fit, best-fit, worst-fit, random placement; fifo and priority order.
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../policies/index.js';
+import { FifoList } from '../../policies/fifo.js';
+import type { TaskView } from '../../src/model/task.js';
 import type { Task } from '../../src/model/task.js';
 import { machines, PolicyHarness, type TaskInput } from '../helpers/policy-fixtures.js';
 
@@ -207,5 +209,30 @@ describe('queue orders', () => {
       for (const t of [...h.running]) h.finish(t);
     }
     expect(started).toEqual(expected);
+  });
+
+  it('fifo visits just the tasks added since a mark, in order, across compaction and re-adds', () => {
+    const list = new FifoList();
+    const tasks = Array.from({ length: 200 }, (_, uid) => ({ uid, id: `t${uid}` }) as unknown as TaskView);
+    const ids = (visit: (v: (t: TaskView) => boolean) => void) => {
+      const out: string[] = [];
+      visit((t) => (out.push(t.id), true));
+      return out;
+    };
+    for (const t of tasks.slice(0, 100)) list.add(t);
+    const mark = list.mark();
+    expect(ids((v) => list.visitAddedSince(mark, v))).toEqual([]);
+    for (const t of tasks.slice(100, 150)) list.add(t);
+    // removals squeeze the list when the next task is added; a re-added task counts as new
+    for (const t of tasks.slice(0, 90)) list.remove(t);
+    for (const t of tasks.slice(110, 140)) list.remove(t);
+    list.add(tasks[95] as TaskView);
+    list.add(tasks[150] as TaskView);
+    expect(ids((v) => list.visitAddedSince(mark, v))).toEqual([...tasks.slice(100, 110), ...tasks.slice(140, 150), tasks[95], tasks[150]].map((t) => (t as TaskView).id));
+    expect(ids((v) => list.visitAddedSince(list.mark(), v))).toEqual([]);
+    const older: string[] = [];
+    const newer = ids((v) => list.visitAddedSince(mark, v, (t) => (older.push(t.id), true)));
+    expect([...older, ...newer]).toEqual(ids((v) => list.visit(v)));
+    expect(older).toEqual(tasks.slice(90, 95).concat(tasks.slice(96, 100)).map((t) => t.id));
   });
 });

@@ -1,0 +1,49 @@
+// The tasks a fenzo placement has running and their machines: a dense list, each task's position found by uid.
+import type { TaskView } from '../../src/model/task.js';
+
+/**
+ * Add, remove and lookup are O(1) without hashing: `at` holds each task's position + 1 by uid
+ * (4 bytes per admitted task, 0 when not placed here), and removal moves the last entry into the hole.
+ */
+export class PlacedTasks {
+  private at: Int32Array = new Int32Array(1024);
+  private tasks: TaskView[] = [];
+  private machines: Int32Array = new Int32Array(256);
+
+  add(task: TaskView, m: number): void {
+    const uid = task.uid;
+    if (uid >= this.at.length) this.at = grow(this.at, uid + 1);
+    const i = this.tasks.length;
+    if (i >= this.machines.length) this.machines = grow(this.machines, i + 1);
+    this.tasks.push(task);
+    this.machines[i] = m;
+    this.at[uid] = i + 1;
+  }
+
+  /** Forgets `task`; returns its machine, or -1 if it was not in the list. */
+  remove(task: TaskView): number {
+    const uid = task.uid;
+    const i = uid < this.at.length ? (this.at[uid] as number) - 1 : -1;
+    if (i < 0) return -1;
+    const m = this.machines[i] as number;
+    const last = this.tasks.length - 1;
+    const moved = this.tasks[last] as TaskView;
+    this.tasks[i] = moved;
+    this.machines[i] = this.machines[last] as number;
+    this.at[moved.uid] = i + 1;
+    this.tasks.length = last;
+    this.at[uid] = 0;
+    return m;
+  }
+
+  forEach(visit: (task: TaskView, m: number) => void): void {
+    for (let i = 0; i < this.tasks.length; i++) visit(this.tasks[i] as TaskView, this.machines[i] as number);
+  }
+}
+
+/** A copy of `array` with room for at least `length` entries (doubling, so growth is amortised O(1)). */
+export function grow(array: Int32Array, length: number): Int32Array {
+  const out = new Int32Array(Math.max(length, 2 * array.length));
+  out.set(array);
+  return out;
+}
