@@ -44,6 +44,8 @@ export function composedPolicy(
         } else if (waiting !== null) waiting.refused(task);
         return true;
       };
+      // for orders that pass over known misfits themselves: a task left waiting fits nowhere
+      const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => !view.mayFit(task) || placement.misfit?.(task) === true;
       // a task left waiting by the last round, in a round that asks only about those that may fit now
       const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
       const scheduler: Scheduler = {
@@ -64,7 +66,7 @@ export function composedPolicy(
           onlyMisfits = true;
           const plan = waiting === null ? 'ask' : waiting.plan();
           waiting?.start(plan !== 'ask');
-          if (plan === 'ask') order.visit(visitor);
+          if (plan === 'ask') order.visit(visitor, misfit);
           else order.visitAddedSince?.((waiting as WaitingMisfits).mark, visitor, plan === 'filter' ? olderVisitor : undefined);
           out = null;
           waiting?.end(onlyMisfits ? (order.mark?.() ?? -1) : -1);

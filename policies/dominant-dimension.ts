@@ -52,5 +52,7 @@ export function freeOrderedPlacement(view: ClusterView, options: Options, direct
       const atLeast = task.demand[d] as number;
       return direction === 'up' ? view.scanByFreeUp(d, atLeast, fitsPlacing, task.demand) : view.scanByFreeDown(d, atLeast, fitsPlacing, task.demand);
     },
+    // a task is turned down only when firstFit found no machine with room and its constraints
+    misfit: () => true,
   };
 }

@@ -6,5 +6,6 @@ export const firstFit: PartFactory<Placement> = {
   description: 'The first machine in cluster-spec order that has room and satisfies the constraints.',
   options: {},
   cost: 'O(D log N) per task via a max-free segment tree (plus machines rejected by constraints)',
-  create: ({ view }) => ({ place: (task) => view.firstFit(task) }),
+  // it turns a task down only when no machine has room and satisfies its constraints: a strict misfit
+  create: ({ view }) => ({ place: (task) => view.firstFit(task), misfit: () => true }),
 };

@@ -159,8 +159,13 @@ export interface PartHooks {
 export interface QueueOrder extends PartHooks {
   add(task: TaskView): void;
   remove(task: TaskView): void;
-  /** Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task. */
-  visit(visit: (task: TaskView) => boolean): void;
+  /**
+   * Visits pending tasks in order until `visit` returns false; tolerates removal of the visited task.
+   * `misfit`, given when the placement can tell, says of a task just visited and left waiting
+   * whether it fits on no machine (room and constraints): it would be turned down again, with no
+   * effect, until {@link ClusterView.grew} moves, so an order may pass it over until then.
+   */
+  visit(visit: (task: TaskView) => boolean, misfit?: (task: TaskView) => boolean): void;
   /**
    * Optional, with {@link visitAddedSince}, for orders where visiting a task changes nothing and
    * tasks come in the order they were added: a mark of the tasks added so far.
