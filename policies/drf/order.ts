@@ -19,7 +19,10 @@ import { DrfSorter, type SorterNode } from './sorter.js';
  * until no tenant has a task that fits (the paper's practical variant, §4.2, per task).
  * Passed-over tasks are not offered again until room grows (a task stops, a machine changes), and
  * tasks that fit no machine at all are skipped in O(D) (`ClusterView.mayFit`): a round after an
- * arrival costs only the new task. With quota, a round first fills roles whose guarantees are
+ * arrival costs only the new task. When the placement tells misfits apart (`misfit` in
+ * {@link visit}) and there is no quota, a tenant whose passed-over tasks all fit nowhere keeps
+ * passing them over after room grows, in O(D), unless one of them may fit the machines that grew:
+ * offering them again would change nothing. With quota, a round first fills roles whose guarantees are
  * unmet (in DRF order, only tasks that advance a guarantee), then everyone; every task must stay
  * within its role's limits and leave the headroom unmet guarantees need (`QuotaBook`).
  */
@@ -42,6 +45,16 @@ export class DrfOrder implements QueueOrder {
   private readonly owner = 'queue order "drf"';
   private stale: number[] = [];
   private roomGrew = false;
+  /** Per tenant: 1 once a task it passed over since its last rewind was turned down for a reason other than fitting nowhere. */
+  private mixed = new Uint8Array(64);
+  /** Per tenant, `dims` numbers: at most the least demand per dimension of the misfits it passed over since its last rewind. */
+  private least: Float64Array<ArrayBuffer>;
+  /** The view's growth count at the last round (misfits then fitted nowhere), -1 before the first. */
+  private checkedGrew = -1;
+  /** The most room per dimension on the machines that grew since {@link checkedGrew}. */
+  private readonly grownRoom: Float64Array;
+  /** This round's test of whether a task just passed over fits nowhere, or null when it cannot be told. */
+  private misfit: ((task: TaskView) => boolean) | null = null;
   private readonly quota: QuotaBook | null;
 
   constructor(private readonly ctx: PolicyContext, private readonly config: SorterConfig, quotas: ReadonlyMap<string, Quota>) {
@@ -50,6 +63,8 @@ export class DrfOrder implements QueueOrder {
     this.sorter = new DrfSorter(this.dims, config.excluded, config.tieBreak);
     for (const [path, weight] of config.weights) this.sorter.setWeight(path, weight);
     this.total = new Float64Array(this.dims);
+    this.least = new Float64Array(64 * this.dims);
+    this.grownRoom = new Float64Array(this.dims);
   }
 
   add(task: TaskView): void {
@@ -93,10 +108,14 @@ export class DrfOrder implements QueueOrder {
     this.roomGrew = true;
   }
 
-  visit(visit: (task: TaskView) => boolean): void {
+  visit(visit: (task: TaskView) => boolean, misfit?: (task: TaskView) => boolean): void {
     const quota = this.quota;
+    // with quota a task may also be held back by limits and guarantees, which change without room growing
+    this.misfit = quota === null ? (misfit ?? null) : null;
     // quota admission changes without room growing (guarantees get met), so with quota every round starts afresh
     if (this.syncTotal() || this.roomGrew || quota !== null) this.rewind();
+    // room only shrinks during a round: what fits nowhere now still fits nowhere at its end
+    this.checkedGrew = this.ctx.view.grew;
     if (quota === null) {
       this.fill(visit, () => this.sorter.lowest(), null);
       return;
@@ -132,6 +151,9 @@ export class DrfOrder implements QueueOrder {
 
   /** Entry `e` was not placed: tenant `t`'s cursor moves to its next task that may fit, or the tenant parks. */
   private passOver(t: number, e: number): void {
+    const task = this.queues.task(e);
+    if (this.misfit !== null && this.misfit(task)) this.lower(t, task.demand);
+    else this.mixed[t] = 1;
     const following = this.queues.next(e);
     this.cursor[t] = 0;
     this.markStale(t);
@@ -144,7 +166,7 @@ export class DrfOrder implements QueueOrder {
     const view = this.ctx.view;
     const queues = this.queues;
     let e = from;
-    while (e !== 0 && !view.mayFit(queues.task(e))) e = queues.next(e);
+    for (; e !== 0 && !view.mayFit(queues.task(e)); e = queues.next(e)) this.lower(t, queues.task(e).demand);
     this.cursor[t] = e;
     if (e === 0) return this.park(t);
     if (e !== queues.first(t)) this.markStale(t);
@@ -164,16 +186,55 @@ export class DrfOrder implements QueueOrder {
     this.stale.push(t);
   }
 
-  /** Room grew: tenants whose cursor moved on start again from their oldest task that may fit. */
+  /** Tenant `t` passed over a misfit of demand `demand`. */
+  private lower(t: number, demand: Float64Array): void {
+    const least = this.least;
+    const base = t * this.dims;
+    for (let d = 0; d < this.dims; d++) if ((demand[d] as number) < (least[base + d] as number)) least[base + d] = demand[d] as number;
+  }
+
+  /**
+   * Room grew: tenants whose cursor moved on start again from their oldest task that may fit,
+   * except those that passed over only misfits none of which may fit the machines that grew.
+   */
   private rewind(): void {
     this.roomGrew = false;
     const list = this.stale;
     this.stale = [];
+    const known = this.misfit !== null && this.measureGrownRoom();
     for (const t of list) {
+      if (known && this.mixed[t] === 0 && this.stillMisfits(t)) {
+        // still stale: its cursor stays where it is
+        this.stale.push(t);
+        continue;
+      }
       this.isStale[t] = 0;
+      this.mixed[t] = 0;
+      this.least.fill(Infinity, t * this.dims, (t + 1) * this.dims);
       const first = this.queues.first(t);
       if (first !== 0) this.aim(t, first);
     }
+  }
+
+  /** Fills {@link grownRoom} from the machines that grew since the last round; false if the view no longer lists them all. */
+  private measureGrownRoom(): boolean {
+    const view = this.ctx.view;
+    if (this.checkedGrew < 0) return false;
+    const room = this.grownRoom.fill(-Infinity);
+    for (let k = this.checkedGrew; k < view.grew; k++) {
+      const m = view.grownMachine(k);
+      if (m < 0) return false;
+      if (!view.isUp(m)) continue;
+      for (let d = 0; d < this.dims; d++) room[d] = Math.max(room[d] as number, view.free(m, d));
+    }
+    return true;
+  }
+
+  /** True if every misfit tenant `t` passed over still lacks room, in some dimension, on every machine that grew. */
+  private stillMisfits(t: number): boolean {
+    const base = t * this.dims;
+    for (let d = 0; d < this.dims; d++) if ((this.least[base + d] as number) > (this.grownRoom[d] as number)) return true;
+    return false;
   }
 
   /** Follows the cluster's total (machines joining, leaving, failing): every share is recomputed when it moved. */
@@ -202,6 +263,9 @@ export class DrfOrder implements QueueOrder {
       this.quotas.push(this.quota?.of(name));
       this.cursor = ensureLength(this.cursor, t + 1);
       this.isStale = ensureLength(this.isStale, t + 1);
+      this.mixed = ensureLength(this.mixed, t + 1);
+      this.least = ensureLength(this.least, (t + 1) * this.dims);
+      this.least.fill(Infinity, t * this.dims, (t + 1) * this.dims);
       this.link(t);
       for (let cut = name.lastIndexOf('/'); cut > 0; cut = name.lastIndexOf('/', cut - 1)) this.follow(name.slice(0, cut));
     }

@@ -6,53 +6,11 @@ import { Misfits } from '../../../policies/fenzo/misfits.js';
 import { WaitingMisfits } from '../../../policies/waiting-misfits.js';
 import { parseTaskConstraints } from '../../../src/model/constraints.js';
 import type { TaskSpec } from '../../../src/model/task.js';
-import type { MachineEvent } from '../../../src/traces/source.js';
 import type { ClusterView, Policy } from '../../../src/policy.js';
+import { arbMachineEvents, forgetful } from '../../helpers/misfit-fixtures.js';
 import { arbScenario, simulate, type Scenario } from '../../helpers/policy-fixtures.js';
 
-/** `inner` seeing a view whose `grew` count leaps at every read: the memory never recognises a task. */
-function forgetful(inner: Policy): Policy {
-  return {
-    name: inner.name,
-    options: inner.options,
-    create(ctx) {
-      let grew = 0;
-      const view = new Proxy(ctx.view, {
-        get(target, prop) {
-          if (prop === 'grew') return (grew += 1000);
-          const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }) as ClusterView;
-      return inner.create({ ...ctx, view });
-    },
-  };
-}
-
 const RULES = ['', '', '', 'unique(zone)', 'exclusive', '~exclusive', 'HOSTNAME!=g0-0', '~balanced(zone:2)'];
-
-/** Machine events on known and new ids: capacity and attribute changes, removals, additions. */
-function arbMachineEvents(dims: number): fc.Arbitrary<MachineEvent[]> {
-  return fc
-    .array(
-      fc.record({
-        gap: fc.integer({ min: 0, max: 4_000_000 }),
-        kind: fc.constantFrom<MachineEvent['kind']>('add', 'remove', 'update', 'update'),
-        id: fc.constantFrom('g0-0', 'g1-0', 'g0-1', 'x0', 'x1'),
-        capacity: fc.option(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: dims, maxLength: dims }), { nil: undefined }),
-        zone: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
-      }),
-      { maxLength: 6 },
-    )
-    .map((rows) => {
-      let time = 0;
-      return rows.map((r) => {
-        time += r.gap;
-        const capacity = r.capacity ?? (r.kind === 'add' ? Array.from({ length: dims }, () => 50) : undefined);
-        return { time, kind: r.kind, id: r.id, ...(capacity !== undefined ? { capacity: Float64Array.from(capacity) } : {}), ...(r.zone !== undefined ? { attributes: { zone: r.zone } } : {}) };
-      });
-    });
-}
 
 const arbRun = arbScenario(30).chain((s) =>
   fc.record({ s: fc.constant(s), picks: fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), events: arbMachineEvents(s.spec.resources.names.length), shared: fc.boolean() }),
