@@ -7,7 +7,10 @@ export type TieBreak = 'mesos' | 'paper';
 
 /** A node of the tree: a role path, an internal prefix, or the virtual leaf `<path>/.` of a client that also has children. */
 export class SorterNode {
+  /** Child nodes by path segment; changed only through {@link adopt} and {@link disown}. */
   readonly children = new Map<string, SorterNode>();
+  /** True while the node has no children: a field, not `children.size`, as the walk to the lowest client reads it at every step. */
+  isLeaf = true;
   /** Active children as a binary min-heap by (share, tie-break); an internal node is active while this is non-empty. */
   readonly heap: SorterNode[] = [];
   heapPos = -1;
@@ -34,8 +37,14 @@ export class SorterNode {
     this.allocation = new Float64Array(dims);
   }
 
-  get isLeaf(): boolean {
-    return this.children.size === 0;
+  adopt(segment: string, child: SorterNode): void {
+    this.children.set(segment, child);
+    this.isLeaf = false;
+  }
+
+  disown(segment: string): void {
+    this.children.delete(segment);
+    this.isLeaf = this.children.size === 0;
   }
 }
 
@@ -88,7 +97,7 @@ export class DrfSorter {
       if (node === undefined) {
         node = new SorterNode(path, path, part, parent, this.seq++, this.dims);
         node.weight = this.weights.get(path) ?? 1;
-        parent.children.set(part, node);
+        parent.adopt(part, node);
       } else if (i < parts.length - 1 && this.clients.get(path) === node) {
         this.splitLeaf(node);
       }
@@ -99,7 +108,7 @@ export class DrfSorter {
       return parent;
     }
     const leaf = new SorterNode(client, `${client}/.`, '.', parent, this.seq++, this.dims);
-    parent.children.set('.', leaf);
+    parent.adopt('.', leaf);
     this.clients.set(client, leaf);
     return leaf;
   }
@@ -112,7 +121,7 @@ export class DrfSorter {
     this.clients.delete(client);
     let node: SorterNode = leaf;
     while (node.parent !== null && node.isLeaf && this.clients.get(node.path) !== node) {
-      node.parent.children.delete(node.segment);
+      node.parent.disown(node.segment);
       node = node.parent;
     }
   }
@@ -274,7 +283,7 @@ export class DrfSorter {
     leaf.allocation.set(node.allocation);
     leaf.count = node.count;
     leaf.share = this.computeShare(leaf);
-    node.children.set('.', leaf);
+    node.adopt('.', leaf);
     this.clients.set(node.path, leaf);
     if (node.active) {
       node.active = false;
