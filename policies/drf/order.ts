@@ -30,6 +30,8 @@ export class DrfOrder implements QueueOrder {
   readonly sorter: DrfSorter;
   /** Tenants by dense number, in order of first sight. */
   private readonly tenants = new Map<string, number>();
+  /** Per simulation tenant number (`TaskView.tenantIndex`): this order's number for the tenant plus one, 0 until seen. */
+  private byIndex = new Int32Array(64);
   /** Per tenant: its sorter leaf (moves to a virtual leaf when a sub-role of the tenant appears) and quota entry. */
   private readonly nodes: SorterNode[] = [];
   private readonly quotas: (QuotaEntry | undefined)[] = [];
@@ -68,7 +70,7 @@ export class DrfOrder implements QueueOrder {
   }
 
   add(task: TaskView): void {
-    const t = this.tenant(task.tenant);
+    const t = this.tenantOf(task);
     const e = this.queues.add(t, task);
     if (this.cursor[t] === 0) this.aim(t, e);
   }
@@ -96,8 +98,8 @@ export class DrfOrder implements QueueOrder {
   }
 
   stopped(task: TaskView): void {
-    const t = this.tenants.get(task.tenant);
-    if (t !== undefined) {
+    const t = this.seen(task);
+    if (t >= 0) {
       this.sorter.change(this.nodes[t] as SorterNode, task.demand, -1, false);
       this.quota?.change(this.quotas[t], task.demand, -1);
     }
@@ -250,6 +252,26 @@ export class DrfOrder implements QueueOrder {
     }
     if (moved) this.sorter.setTotal(this.total);
     return moved;
+  }
+
+  /** This order's number for the tenant of `task`, -1 if it has none yet; through the simulation's tenant number when the task has one (no lookup by name). */
+  private seen(task: TaskView): number {
+    const i = task.tenantIndex;
+    const known = i >= 0 && i < this.byIndex.length ? (this.byIndex[i] as number) : 0;
+    return known !== 0 ? known - 1 : (this.tenants.get(task.tenant) ?? -1);
+  }
+
+  /** This order's number for the tenant of `task`, registering the tenant on first sight. */
+  private tenantOf(task: TaskView): number {
+    const i = task.tenantIndex;
+    const known = i >= 0 && i < this.byIndex.length ? (this.byIndex[i] as number) : 0;
+    if (known !== 0) return known - 1;
+    const t = this.tenant(task.tenant);
+    if (i >= 0) {
+      this.byIndex = ensureLength(this.byIndex, i + 1);
+      this.byIndex[i] = t + 1;
+    }
+    return t;
   }
 
   /** The dense number of tenant `name`, registering it on first sight. */

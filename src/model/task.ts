@@ -39,6 +39,12 @@ export interface TaskView extends TaskSpec {
   readonly uid: number;
   readonly attempt: number;
   readonly state: TaskState;
+  /**
+   * A dense number for the task's tenant in this run (0, 1, … in order of first admission), the
+   * same for every task of that tenant: per-tenant tables can be indexed by it instead of looking
+   * the name up. -1 for a task the simulation has not admitted (a test's own task, say).
+   */
+  readonly tenantIndex: number;
 }
 
 /** The simulation's mutable record of one task attempt. */
@@ -53,7 +59,7 @@ export interface Task extends TaskView {
   finishAt: Micros;
   /** The simulation's live-table slot while pending or running, else -1. */
   slot: number;
-  /** The dense tenant number the usage ledger gave this task's tenant. */
+  /** Given by the usage ledger at admission. */
   tenantIndex: number;
 }
 
