@@ -334,7 +334,8 @@ export class HierarchicalAllocator {
     const out = new Float64Array(this.config.dims);
     for (const fw of this.frameworks.values()) {
       if (fw.role !== role && !fw.role.startsWith(`${role}/`)) continue;
-      for (let d = 0; d < this.config.dims; d++) out[d] = (out[d] as number) + (fw.node.allocation[d] as number);
+      const sorter = this.frameworkSorters.get(fw.role) as DrfSorter;
+      for (let d = 0; d < this.config.dims; d++) out[d] = (out[d] as number) + sorter.allocationOf(fw.node, d);
     }
     return out;
   }
