@@ -17,6 +17,8 @@ const TARGETS: Record<string, { text: string; met: (m: Measurement) => boolean }
   'sweep-24': { text: '≤ 0.55 × sequential', met: (m) => Number(m.workload?.['ratio']) <= 0.55 && m.workload?.['identical_index'] === 'yes' },
   ...TRACE_TARGETS,
   'fenzo-indexed': { text: '≥ 100 k tasks/s', met: (m) => (m.tasksPerSecond ?? 0) >= 1e5 },
+  'drf-100-tenants': { text: '≥ 200 k tasks/s', met: (m) => (m.tasksPerSecond ?? 0) >= 2e5 },
+  'drf-10k-tenants': { text: '≥ 100 k tasks/s', met: (m) => (m.tasksPerSecond ?? 0) >= 1e5 },
 };
 
 interface Result {
