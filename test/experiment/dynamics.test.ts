@@ -9,7 +9,7 @@ import type { ControllerContext, EventRecord, Policy } from '../../src/policy.js
 import type { MachineEvent } from '../../src/traces/source.js';
 import { useTempDirs } from '../helpers/temp-dirs.js';
 import { runScenario } from '../helpers/scenario.js';
-import { arbScenario, clusterSpec, machines, simulate, taskSpec, type TaskInput } from '../helpers/policy-fixtures.js';
+import { arbScenario, clusterSpec, machines, simulate, taskSpec, type TaskInput, wrapPolicy } from '../helpers/policy-fixtures.js';
 
 const S = 1_000_000;
 
@@ -32,22 +32,18 @@ function scripted(interval: Micros, script: (tick: number, ctx: ControllerContex
 
 /** `inner` with its rounds on an interval, and a hook into its context. */
 function onInterval(inner: Policy, roundInterval: Micros, onSubmit?: (ctx: { now: Micros; wakeAt(t: Micros): void }) => void): Policy {
-  return {
-    name: inner.name,
-    options: inner.options,
-    create(ctx) {
-      const s = inner.create(ctx);
-      return {
-        roundInterval,
-        submitted: (t) => {
-          s.submitted(t);
-          onSubmit?.({ now: ctx.view.now, wakeAt: (time) => ctx.wakeAt(time) });
-        },
-        removed: (t) => s.removed(t),
-        schedule: (out) => s.schedule(out),
-      };
-    },
-  };
+  return wrapPolicy(inner, (ctx) => {
+    const s = inner.create(ctx);
+    return {
+      roundInterval,
+      submitted: (t) => {
+        s.submitted(t);
+        onSubmit?.({ now: ctx.view.now, wakeAt: (time) => ctx.wakeAt(time) });
+      },
+      removed: (t) => s.removed(t),
+      schedule: (out) => s.schedule(out),
+    };
+  });
 }
 
 const tasks = (inputs: TaskInput[]) => inputs.map((t, i) => taskSpec(t, `t${i}`));

@@ -3,18 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../policies/index.js';
 import { makeTask } from '../../src/model/task.js';
 import type { Policy } from '../../src/policy.js';
-import { clusterSpec, simulate, taskSpec } from '../helpers/policy-fixtures.js';
+import { clusterSpec, simulate, taskSpec, wrapPolicy } from '../helpers/policy-fixtures.js';
 
 /** `inner`, noting (task id, tenant number) for every task it is given. */
 function noting(inner: Policy, seen: string[]): Policy {
-  return {
-    name: inner.name,
-    options: inner.options,
-    create(ctx) {
-      const scheduler = inner.create(ctx);
-      return { ...scheduler, submitted: (task) => (seen.push(`${task.id}#${task.attempt}:${task.tenantIndex}`), scheduler.submitted(task)) };
-    },
-  };
+  return wrapPolicy(inner, (ctx) => {
+    const scheduler = inner.create(ctx);
+    return { ...scheduler, submitted: (task) => (seen.push(`${task.id}#${task.attempt}:${task.tenantIndex}`), scheduler.submitted(task)) };
+  });
 }
 
 describe('TaskView.tenantIndex', () => {

@@ -1,25 +1,31 @@
-// Shared by the misfit-memory tests: a policy that can never recognise a misfit, and generated machine changes.
+// Shared by the misfit-memory tests: a view read through a hook, a policy that never recognises a misfit, generated machine changes.
 import fc from 'fast-check';
 import type { MachineEvent } from '../../src/traces/source.js';
 import type { ClusterView, Policy } from '../../src/policy.js';
+import { wrapPolicy } from './policy-fixtures.js';
+
+/**
+ * `inner` reading its view through `hook`, which sees the name of every property read and may
+ * answer it itself (anything but undefined) instead of the view.
+ */
+export function throughView(inner: Policy, hook: (prop: PropertyKey) => unknown): Policy {
+  return wrapPolicy(inner, (ctx) => {
+    const view = new Proxy(ctx.view, {
+      get(target, prop) {
+        const own = hook(prop);
+        if (own !== undefined) return own;
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }) as ClusterView;
+    return inner.create({ ...ctx, view });
+  });
+}
 
 /** `inner` seeing a view whose `grew` count leaps at every read: no misfit memory ever recognises a task. */
 export function forgetful(inner: Policy): Policy {
-  return {
-    name: inner.name,
-    options: inner.options,
-    create(ctx) {
-      let grew = 0;
-      const view = new Proxy(ctx.view, {
-        get(target, prop) {
-          if (prop === 'grew') return (grew += 1000);
-          const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }) as ClusterView;
-      return inner.create({ ...ctx, view });
-    },
-  };
+  let grew = 0;
+  return throughView(inner, (prop) => (prop === 'grew' ? (grew += 1000) : undefined));
 }
 
 /** Machine events on known and new ids: capacity and attribute changes, removals, additions. */

@@ -254,39 +254,40 @@ export interface Instrumented {
   readonly waiting: Set<TaskView>;
 }
 
+/** A policy under `inner`'s name and options whose schedulers `create` makes (usually around `inner.create(ctx)`). */
+export function wrapPolicy(inner: Policy, create: Policy['create']): Policy {
+  return { name: inner.name, options: inner.options, create };
+}
+
 export function instrument(inner: Policy): Instrumented {
   const decisions: Placed[] = [];
   const placed: Task[] = [];
   const waiting = new Set<TaskView>();
-  const policy: Policy = {
-    name: inner.name,
-    options: inner.options,
-    create(ctx) {
-      const scheduler = inner.create(ctx);
-      return {
-        ...(scheduler.roundInterval !== undefined ? { roundInterval: scheduler.roundInterval } : {}),
-        stopped: (task) => scheduler.stopped?.(task),
-        machineChanged: (m) => scheduler.machineChanged?.(m),
-        submitted(task) {
-          waiting.add(task);
-          scheduler.submitted(task);
-        },
-        removed(task) {
-          waiting.delete(task);
-          scheduler.removed(task);
-        },
-        schedule(out) {
-          scheduler.schedule({
-            place(task, m) {
-              out.place(task, m);
-              decisions.push({ time: ctx.view.now, id: task.id, machine: m });
-              placed.push(task as Task);
-            },
-          });
-        },
-      };
-    },
-  };
+  const policy = wrapPolicy(inner, (ctx) => {
+    const scheduler = inner.create(ctx);
+    return {
+      ...(scheduler.roundInterval !== undefined ? { roundInterval: scheduler.roundInterval } : {}),
+      stopped: (task) => scheduler.stopped?.(task),
+      machineChanged: (m) => scheduler.machineChanged?.(m),
+      submitted(task) {
+        waiting.add(task);
+        scheduler.submitted(task);
+      },
+      removed(task) {
+        waiting.delete(task);
+        scheduler.removed(task);
+      },
+      schedule(out) {
+        scheduler.schedule({
+          place(task, m) {
+            out.place(task, m);
+            decisions.push({ time: ctx.view.now, id: task.id, machine: m });
+            placed.push(task as Task);
+          },
+        });
+      },
+    };
+  });
   return { policy, decisions, placed, waiting };
 }
 

@@ -3,25 +3,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { resolvePolicy } from '../../../policies/index.js';
 import type { ClusterView, Policy } from '../../../src/policy.js';
-import { arbMachineEvents, forgetful } from '../../helpers/misfit-fixtures.js';
+import { arbMachineEvents, forgetful, throughView } from '../../helpers/misfit-fixtures.js';
 import { arbScenario, clusterSpec, simulate, taskSpec } from '../../helpers/policy-fixtures.js';
 
-/** `inner`, counting how often it calls the view's method `method`. */
+/** `inner`, counting how often it reads the view's method `method` (once per call). */
 function counting(inner: Policy, method: keyof ClusterView, counter: { calls: number }): Policy {
-  return {
-    name: inner.name,
-    options: inner.options,
-    create(ctx) {
-      const view = new Proxy(ctx.view, {
-        get(target, prop) {
-          if (prop === method) counter.calls++;
-          const value: unknown = Reflect.get(target, prop, target);
-          return typeof value === 'function' ? value.bind(target) : value;
-        },
-      }) as ClusterView;
-      return inner.create({ ...ctx, view });
-    },
-  };
+  return throughView(inner, (prop) => {
+    if (prop === method) counter.calls++;
+    return undefined;
+  });
 }
 
 const arbRun = arbScenario(40).chain((s) => fc.record({ s: fc.constant(s), events: arbMachineEvents(s.spec.resources.names.length) }));

@@ -7,7 +7,7 @@ import { FITNESS_NAMES } from '../../../policies/fenzo/fitness.js';
 import { attributeValue, parseTaskConstraints, satisfies, type PlacementRule } from '../../../src/model/constraints.js';
 import type { TaskSpec, TaskView } from '../../../src/model/task.js';
 import type { ClusterView, Policy } from '../../../src/policy.js';
-import { arbScenario, clusterSpec, PolicyHarness, simulate, type Scenario } from '../../helpers/policy-fixtures.js';
+import { arbScenario, clusterSpec, PolicyHarness, simulate, type Scenario, wrapPolicy } from '../../helpers/policy-fixtures.js';
 import { runPolicyConformance } from '../conformance.js';
 
 const WEIGHTS = { cpuBinPacker: 0.25, memorySpreader: 0.75 };
@@ -35,67 +35,63 @@ function withRules(s: Scenario, picks: readonly number[]): TaskSpec[] {
  * earlier round.
  */
 function checked(inner: Policy, violations: string[]): Policy {
-  return {
-    name: inner.name,
-    options: inner.options,
-    create(ctx) {
-      const s = inner.create(ctx);
-      const view: ClusterView = ctx.view;
-      const where = new Map<TaskView, number>();
-      const lockedSince = new Map<TaskView, number>();
-      let round = 0;
-      const hard = (t: TaskView): PlacementRule[] => (t.rules ?? []).filter((r) => !r.soft);
-      const value = (m: number, attribute: string) => attributeValue(view.attributes(m), view.machineId(m), attribute);
-      const check = (task: TaskView, m: number): string | undefined => {
-        if (!satisfies(view.attributes(m), task.constraints)) return 'attribute constraint';
-        for (const [other, at] of lockedSince) if (where.get(other) === m && at < round) return 'host locked by an exclusive task';
-        const mates = [...where].filter(([t]) => t.job === task.job).map(([, on]) => on);
-        for (const rule of hard(task)) {
-          if (rule.kind === 'value') {
-            const v = value(m, rule.attribute);
-            if ((v !== undefined && rule.values.includes(v)) !== (rule.op === 'eq')) return `value ${rule.attribute}`;
-          } else if (rule.kind === 'exclusive') {
-            if ([...where.values()].includes(m)) return 'exclusive on a busy host';
-          } else if (rule.kind === 'unique') {
-            const v = value(m, rule.attribute);
-            if (v === undefined || mates.some((on) => value(on, rule.attribute) === v || value(on, rule.attribute) === undefined)) return `unique ${rule.attribute}`;
-          } else {
-            const v = value(m, rule.attribute);
-            if (v === undefined) return `balanced ${rule.attribute}: no value`;
-            const counts = new Map<string, number>();
-            for (const on of mates) counts.set(value(on, rule.attribute) ?? '', (counts.get(value(on, rule.attribute) ?? '') ?? 0) + 1);
-            const here = counts.get(v) ?? 0;
-            const max = Math.max(0, ...counts.values());
-            const min = counts.size < rule.expected ? 0 : Math.min(...counts.values());
-            if (here > 0 && !(min === max || here < max)) return `balanced ${rule.attribute}`;
-          }
+  return wrapPolicy(inner, (ctx) => {
+    const s = inner.create(ctx);
+    const view: ClusterView = ctx.view;
+    const where = new Map<TaskView, number>();
+    const lockedSince = new Map<TaskView, number>();
+    let round = 0;
+    const hard = (t: TaskView): PlacementRule[] => (t.rules ?? []).filter((r) => !r.soft);
+    const value = (m: number, attribute: string) => attributeValue(view.attributes(m), view.machineId(m), attribute);
+    const check = (task: TaskView, m: number): string | undefined => {
+      if (!satisfies(view.attributes(m), task.constraints)) return 'attribute constraint';
+      for (const [other, at] of lockedSince) if (where.get(other) === m && at < round) return 'host locked by an exclusive task';
+      const mates = [...where].filter(([t]) => t.job === task.job).map(([, on]) => on);
+      for (const rule of hard(task)) {
+        if (rule.kind === 'value') {
+          const v = value(m, rule.attribute);
+          if ((v !== undefined && rule.values.includes(v)) !== (rule.op === 'eq')) return `value ${rule.attribute}`;
+        } else if (rule.kind === 'exclusive') {
+          if ([...where.values()].includes(m)) return 'exclusive on a busy host';
+        } else if (rule.kind === 'unique') {
+          const v = value(m, rule.attribute);
+          if (v === undefined || mates.some((on) => value(on, rule.attribute) === v || value(on, rule.attribute) === undefined)) return `unique ${rule.attribute}`;
+        } else {
+          const v = value(m, rule.attribute);
+          if (v === undefined) return `balanced ${rule.attribute}: no value`;
+          const counts = new Map<string, number>();
+          for (const on of mates) counts.set(value(on, rule.attribute) ?? '', (counts.get(value(on, rule.attribute) ?? '') ?? 0) + 1);
+          const here = counts.get(v) ?? 0;
+          const max = Math.max(0, ...counts.values());
+          const min = counts.size < rule.expected ? 0 : Math.min(...counts.values());
+          if (here > 0 && !(min === max || here < max)) return `balanced ${rule.attribute}`;
         }
-        return undefined;
-      };
-      return {
-        submitted: (t) => s.submitted(t),
-        removed: (t) => s.removed(t),
-        stopped(t) {
-          where.delete(t);
-          lockedSince.delete(t);
-          s.stopped?.(t);
-        },
-        machineChanged: (m) => s.machineChanged?.(m),
-        schedule(out) {
-          round++;
-          s.schedule({
-            place(task, m) {
-              const problem = check(task, m);
-              if (problem !== undefined) violations.push(`${task.id} on ${view.machineId(m)}: ${problem}`);
-              out.place(task, m);
-              where.set(task, m);
-              if (hard(task).some((r) => r.kind === 'exclusive')) lockedSince.set(task, round);
-            },
-          });
-        },
-      };
-    },
-  };
+      }
+      return undefined;
+    };
+    return {
+      submitted: (t) => s.submitted(t),
+      removed: (t) => s.removed(t),
+      stopped(t) {
+        where.delete(t);
+        lockedSince.delete(t);
+        s.stopped?.(t);
+      },
+      machineChanged: (m) => s.machineChanged?.(m),
+      schedule(out) {
+        round++;
+        s.schedule({
+          place(task, m) {
+            const problem = check(task, m);
+            if (problem !== undefined) violations.push(`${task.id} on ${view.machineId(m)}: ${problem}`);
+            out.place(task, m);
+            where.set(task, m);
+            if (hard(task).some((r) => r.kind === 'exclusive')) lockedSince.set(task, round);
+          },
+        });
+      },
+    };
+  });
 }
 
 describe('fenzo never violates a hard constraint', () => {
