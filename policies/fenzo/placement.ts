@@ -125,16 +125,25 @@ export class FenzoPlacement implements Placement {
   place(task: TaskView): number {
     // no host has room and satisfies the simulation's constraints: every host would fail (O(1) for known misfits)
     if (this.misfits.known(task)) return -1;
-    if (this.view.firstFit(task) < 0) {
-      this.misfits.remember(task);
+    const rules = this.rulesOf(task);
+    const indexed = this.index !== null && rules.length === 0 && task.constraints.length === 0;
+    // the index finds nothing for a misfit anyway, so it is told apart only when the index finds nothing
+    if (!indexed && this.refusedAsMisfit(task)) return -1;
+    const m = indexed ? (this.index as LazyIndex).best(task, this.calc, this.rules) : this.exact(task, rules);
+    if (m < 0) {
+      if (indexed) this.refusedAsMisfit(task);
       return -1;
     }
-    const rules = this.rulesOf(task);
-    const m = this.index !== null && rules.length === 0 && task.constraints.length === 0 ? this.index.best(task, this.calc, this.rules) : this.exact(task, rules);
-    if (m < 0) return -1;
     this.rules.placed(task, m, rules);
     this.index?.touch(m);
     return m;
+  }
+
+  /** True, remembering it, if `task` has room and its constraints on no host. */
+  private refusedAsMisfit(task: TaskView): boolean {
+    if (this.view.firstFit(task) >= 0) return false;
+    this.misfits.remember(task);
+    return true;
   }
 
   misfit(task: TaskView): boolean {
