@@ -3,20 +3,26 @@ import type { TaskView } from '../../src/model/task.js';
 
 /**
  * Add, remove and lookup are O(1) without hashing: `at` holds each task's position + 1 by uid
- * (4 bytes per admitted task, 0 when not placed here), and removal moves the last entry into the hole.
+ * (4 bytes per admitted task, 0 when not placed here), and removal moves the last entry into the
+ * hole. The entries' uids are kept beside them, so moving one does not reach into its task object.
  */
 export class PlacedTasks {
   private at: Int32Array = new Int32Array(1024);
   private tasks: TaskView[] = [];
   private machines: Int32Array = new Int32Array(256);
+  private uids: Int32Array = new Int32Array(256);
 
   add(task: TaskView, m: number): void {
     const uid = task.uid;
     if (uid >= this.at.length) this.at = grow(this.at, uid + 1);
     const i = this.tasks.length;
-    if (i >= this.machines.length) this.machines = grow(this.machines, i + 1);
+    if (i >= this.machines.length) {
+      this.machines = grow(this.machines, i + 1);
+      this.uids = grow(this.uids, i + 1);
+    }
     this.tasks.push(task);
     this.machines[i] = m;
+    this.uids[i] = uid;
     this.at[uid] = i + 1;
   }
 
@@ -27,11 +33,14 @@ export class PlacedTasks {
     if (i < 0) return -1;
     const m = this.machines[i] as number;
     const last = this.tasks.length - 1;
-    const moved = this.tasks[last] as TaskView;
-    this.tasks[i] = moved;
-    this.machines[i] = this.machines[last] as number;
-    this.at[moved.uid] = i + 1;
-    this.tasks.length = last;
+    const moved = this.tasks.pop() as TaskView;
+    if (i < last) {
+      this.tasks[i] = moved;
+      this.machines[i] = this.machines[last] as number;
+      const movedUid = this.uids[last] as number;
+      this.uids[i] = movedUid;
+      this.at[movedUid] = i + 1;
+    }
     this.at[uid] = 0;
     return m;
   }
