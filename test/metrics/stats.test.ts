@@ -26,7 +26,7 @@ describe('quantiles', () => {
     const value = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }));
     const qs = fc.uniqueArray(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }).map((q) => q.sort((a, b) => a - b));
     fc.assert(
-      fc.property(fc.array(value, { minLength: 1, maxLength: 300 }), qs, (values, q) => {
+      fc.property(fc.array(value, { minLength: 1, maxLength: 300, size: 'max' }), qs, (values, q) => {
         const s = samplesOf(values);
         const sorted = s.sorted();
         expect(s.quantiles(q)).toEqual(q.map((x) => quantile(sorted, x)));
@@ -53,7 +53,7 @@ describe('quantiles', () => {
       const value = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: -1e300, max: 1e300, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }));
       const qs = fc.uniqueArray(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 5 }).map((q) => q.sort((a, b) => a - b));
       fc.assert(
-        fc.property(fc.array(value, { minLength: 1, maxLength: 400 }), qs, fc.integer({ min: 1, max: 40 }), (values, q, limit) => {
+        fc.property(fc.array(value, { minLength: 1, maxLength: 400, size: 'max' }), qs, fc.integer({ min: 1, max: 40 }), (values, q, limit) => {
           const memory = samplesOf(values);
           const s = spilled(values, limit);
           try {

@@ -26,7 +26,7 @@ const queueOp = fc.oneof(
 describe('TaskQueues', () => {
   it('keeps every queue in the order a plain array model does, and finds each task by uid', () => {
     fc.assert(
-      fc.property(fc.array(queueOp, { maxLength: 300 }), (ops) => {
+      fc.property(fc.array(queueOp, { maxLength: 300, size: 'max' }), (ops) => {
         const queues = new TaskQueues();
         const model: number[][] = Array.from({ length: QUEUES }, () => []);
         const tasks = Array.from({ length: UIDS }, (_, uid) => task(uid));
@@ -71,7 +71,7 @@ describe('UidIndex', () => {
       fc.record({ op: fc.constant('delete' as const), key: fc.nat(300) }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 500 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 500, size: 'max' }), (ops) => {
         const index = new UidIndex();
         const model = new Map<number, number>();
         for (const o of ops) {
