@@ -169,7 +169,7 @@ describe('Engine', () => {
         fc.record({ op: fc.constant('schedule' as const), dt: fc.integer({ min: 0, max: 3 }), kind: fc.integer({ min: 0, max: 3 }) }),
         fc.record({ op: fc.constant('step' as const) }),
       ),
-      { maxLength: 300 },
+      { maxLength: 300, size: 'max' },
     );
     fc.assert(
       fc.property(ops, (list: Op[]) => {

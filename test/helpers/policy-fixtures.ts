@@ -406,7 +406,7 @@ export function arbTasks(dims: number, maxTasks = 40): fc.Arbitrary<TaskSpec[]> 
         constraints: fc.oneof({ weight: 4, arbitrary: fc.constant<readonly Constraint[]>([]) }, { weight: 1, arbitrary: fc.constantFrom(...CONSTRAINT_CHOICES) }),
         tenant: fc.constantFrom('a', 'b', 'a/x'),
       }),
-      { maxLength: maxTasks },
+      { maxLength: maxTasks, size: 'max' },
     )
     .map((rows) => {
       let submit = 0;

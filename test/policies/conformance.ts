@@ -72,7 +72,7 @@ function arbOp(dims: number): fc.Arbitrary<Op> {
 }
 
 const arbScript = arbCluster().chain((spec) =>
-  fc.record({ spec: fc.constant(spec), ops: fc.array(arbOp(spec.resources.names.length), { minLength: 1, maxLength: 50 }), seed: fc.nat({ max: 1000 }) }),
+  fc.record({ spec: fc.constant(spec), ops: fc.array(arbOp(spec.resources.names.length), { minLength: 1, maxLength: 50, size: 'max' }), seed: fc.nat({ max: 1000 }) }),
 );
 
 function nth<T>(items: readonly T[], pick: number): T | undefined {
