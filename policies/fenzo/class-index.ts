@@ -15,6 +15,8 @@ const CHUNK = 32;
 interface CapacityClass {
   readonly capacity: number;
   readonly keys: SortedKeys;
+  /** The largest capacity of its machines in every dimension: a task demanding more fits none of them. */
+  readonly most: Float64Array;
 }
 
 /**
@@ -61,6 +63,13 @@ export class ClassIndex extends LazyIndex {
     this.insert(m, cls);
   }
 
+  /** Machine `m` itself changed: a capacity that grew in a dimension other than the index's raises its class's {@link CapacityClass.most}. */
+  override reshaped(m: number): void {
+    const cls = m < this.classOf.length ? this.classes[this.classOf[m] as number] : undefined;
+    if (cls !== undefined) for (let d = 0; d < this.dims; d++) cls.most[d] = Math.max(cls.most[d] as number, this.view.capacity(m, d));
+    this.touch(m);
+  }
+
   best(task: TaskView, calc: Calculator, rules: RuleState): number {
     this.flush();
     this.task = task;
@@ -69,6 +78,7 @@ export class ClassIndex extends LazyIndex {
     let best = -1;
     let bestScore = -Infinity;
     for (const cls of this.classes) {
+      if (!covers(cls.most, task.demand)) continue;
       const m = this.scan(cls, task);
       if (m < 0) continue;
       const score = (50 + calc.fitness(task, m) * 35) / 100;
@@ -103,9 +113,11 @@ export class ClassIndex extends LazyIndex {
       if (c === undefined) {
         c = this.classes.length;
         byCapacity.set(capacity, c);
-        this.classes.push({ capacity, keys: new SortedKeys(this.dims, CHUNK) });
+        this.classes.push({ capacity, keys: new SortedKeys(this.dims, CHUNK), most: new Float64Array(this.dims) });
       }
       this.classOf[m] = c;
+      const most = (this.classes[c] as CapacityClass).most;
+      for (let d = 0; d < this.dims; d++) most[d] = Math.max(most[d] as number, view.capacity(m, d));
     }
     // classes in ascending capacity: a stable order independent of slot numbering
     const order = this.classes.map((_, c) => c).sort((a, b) => (this.classes[a] as CapacityClass).capacity - (this.classes[b] as CapacityClass).capacity);
@@ -128,4 +140,10 @@ export class ClassIndex extends LazyIndex {
     this.keyOf[m] = key;
     cls.keys.insert(key, this.vectors, base);
   }
+}
+
+/** True if `most` is at least `demand` in every dimension. */
+function covers(most: Float64Array, demand: Float64Array): boolean {
+  for (let d = 0; d < most.length; d++) if ((demand[d] as number) > (most[d] as number)) return false;
+  return true;
 }

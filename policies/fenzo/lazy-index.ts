@@ -17,6 +17,11 @@ export abstract class LazyIndex {
     this.dirty.push(m);
   }
 
+  /** Machine `m` itself changed (joined, left, went up or down, changed capacity or attributes). */
+  reshaped(m: number): void {
+    this.touch(m);
+  }
+
   /** The exact mode's choice for an unconstrained task, or -1. */
   abstract best(task: TaskView, calc: Calculator, rules: RuleState): number;
 

@@ -156,7 +156,7 @@ export class FenzoPlacement implements Placement {
   }
 
   machineChanged(m: number): void {
-    this.index?.touch(m);
+    this.index?.reshaped(m);
   }
 
   /** Fenzo's full scan: every up host in name order, the best score, ties to the first (smallest name). */

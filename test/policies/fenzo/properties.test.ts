@@ -115,10 +115,18 @@ describe('the indexed mode decides as the exact mode', () => {
   const calculators = ['default', 'cpuBinPacker', 'memoryBinPacker', 'networkBinPacker', 'cpuSpreader', 'memorySpreader', 'networkSpreader'];
   const arb = fc.record({
     groups: fc.array(fc.record({ count: fc.integer({ min: 1, max: 4 }), capacity: fc.array(fc.constantFrom(0, 8, 16, 32), { minLength: 3, maxLength: 3 }), name: fc.constantFrom(...names) }), { minLength: 1, maxLength: 4 }),
-    steps: fc.array(fc.record({ submit: fc.array(fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 3, maxLength: 3 }), { maxLength: 6 }), finish: fc.array(fc.nat(), { maxLength: 3 }) }), { minLength: 1, maxLength: 8 }),
+    steps: fc.array(
+      fc.record({
+        submit: fc.array(fc.array(fc.integer({ min: 0, max: 12 }), { minLength: 3, maxLength: 3 }), { maxLength: 6 }),
+        finish: fc.array(fc.nat(), { maxLength: 3 }),
+        // a machine (by index) gains 8 in one dimension: indexes must follow capacities that change
+        grow: fc.option(fc.record({ machine: fc.nat(), dim: fc.integer({ min: 0, max: 2 }) }), { nil: undefined }),
+      }),
+      { minLength: 1, maxLength: 8 },
+    ),
   });
   for (const fitness of calculators) {
-    it(`${fitness}: same placements over generated rounds, finishes, host names and exclusive locks`, () => {
+    it(`${fitness}: same placements over generated rounds, finishes, capacity growth, host names and exclusive locks`, () => {
       fc.assert(
         fc.property(arb, ({ groups, steps }) => {
           const spec = clusterSpec(['cpu', 'mem', 'network'], groups.map((g, i) => ({ ...g, name: `${g.name}${i}` })));
@@ -135,6 +143,12 @@ describe('the indexed mode decides as the exact mode', () => {
                 if (task === undefined || task.state !== 'running') continue;
                 h.finish(task);
                 h.scheduler.stopped?.(task);
+              }
+              if (step.grow !== undefined) {
+                const m = step.grow.machine % h.cluster.size;
+                const capacity = Float64Array.from({ length: 3 }, (_, d) => h.view.capacity(m, d) + (d === step.grow?.dim ? 8 : 0));
+                h.cluster.setCapacity(m, capacity);
+                h.scheduler.machineChanged?.(m);
               }
             }
             return h.log.map((p) => `${p.id}@${p.machine}`);
