@@ -5,6 +5,21 @@ import type { ClusterView } from '../src/policy.js';
 /** How many demand arrays turned down in a round {@link WaitingMisfits.sameShape} remembers. */
 const SHAPES = 8;
 
+/**
+ * Fills `room` with the most free room per dimension on the up machines that grew since growth
+ * count `since` (-Infinity where none did); false if the view no longer lists them all.
+ */
+export function grownRoom(view: ClusterView, since: number, room: Float64Array): boolean {
+  room.fill(-Infinity);
+  for (let k = since; k < view.grew; k++) {
+    const m = view.grownMachine(k);
+    if (m < 0) return false;
+    if (!view.isUp(m)) continue;
+    for (let d = 0; d < room.length; d++) room[d] = Math.max(room[d] as number, view.free(m, d));
+  }
+  return true;
+}
+
 /** What the next round may do with the tasks the last one left waiting. */
 export type WaitingPlan = 'skip' | 'filter' | 'ask';
 
@@ -41,13 +56,8 @@ export class WaitingMisfits {
     const view = this.view;
     const now = view.grew;
     if (now === this.grewAt) return 'skip';
-    const room = this.room.fill(-Infinity);
-    for (let k = this.grewAt; k < now; k++) {
-      const m = view.grownMachine(k);
-      if (m < 0) return 'ask';
-      if (!view.isUp(m)) continue;
-      for (let d = 0; d < room.length; d++) room[d] = Math.max(room[d] as number, view.free(m, d));
-    }
+    const room = this.room;
+    if (!grownRoom(view, this.grewAt, room)) return 'ask';
     for (let d = 0; d < room.length; d++) if ((this.least[d] as number) > (room[d] as number)) return 'skip';
     return 'filter';
   }

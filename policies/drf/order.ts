@@ -4,6 +4,7 @@
 import type { Options, PartFactory, PolicyContext, QueueOrder } from '../../src/policy.js';
 import type { TaskView } from '../../src/model/task.js';
 import { ensureLength } from '../../src/typed-array.js';
+import { grownRoom } from '../waiting-misfits.js';
 import type { Quota } from './allocator.js';
 import { checkTenant, quotaConfig, quotaOption, sorterConfig, sorterOptions, type SorterConfig } from './options.js';
 import { QuotaBook, type QuotaEntry } from './quota.js';
@@ -53,7 +54,7 @@ export class DrfOrder implements QueueOrder {
   private least: Float64Array<ArrayBuffer>;
   /** The view's growth count at the last round (misfits then fitted nowhere), -1 before the first. */
   private checkedGrew = -1;
-  /** The most room per dimension on the machines that grew since {@link checkedGrew}. */
+  /** The most room per dimension on the machines that grew since {@link checkedGrew} (scratch for each rewind). */
   private readonly grownRoom: Float64Array;
   /** This round's test of whether a task just passed over fits nowhere, or null when it cannot be told. */
   private misfit: ((task: TaskView) => boolean) | null = null;
@@ -188,6 +189,12 @@ export class DrfOrder implements QueueOrder {
     this.stale.push(t);
   }
 
+  /** Tenant `t` starts again from its oldest task: no task of it is passed over. */
+  private forgetMisfits(t: number): void {
+    this.mixed[t] = 0;
+    this.least.fill(Infinity, t * this.dims, (t + 1) * this.dims);
+  }
+
   /** Tenant `t` passed over a misfit of demand `demand`. */
   private lower(t: number, demand: Float64Array): void {
     const least = this.least;
@@ -203,7 +210,8 @@ export class DrfOrder implements QueueOrder {
     this.roomGrew = false;
     const list = this.stale;
     this.stale = [];
-    const known = this.misfit !== null && this.measureGrownRoom();
+    // the most room the machines that grew since the last round have (unknown before the first)
+    const known = this.misfit !== null && this.checkedGrew >= 0 && grownRoom(this.ctx.view, this.checkedGrew, this.grownRoom);
     for (const t of list) {
       if (known && this.mixed[t] === 0 && this.stillMisfits(t)) {
         // still stale: its cursor stays where it is
@@ -211,25 +219,10 @@ export class DrfOrder implements QueueOrder {
         continue;
       }
       this.isStale[t] = 0;
-      this.mixed[t] = 0;
-      this.least.fill(Infinity, t * this.dims, (t + 1) * this.dims);
+      this.forgetMisfits(t);
       const first = this.queues.first(t);
       if (first !== 0) this.aim(t, first);
     }
-  }
-
-  /** Fills {@link grownRoom} from the machines that grew since the last round; false if the view no longer lists them all. */
-  private measureGrownRoom(): boolean {
-    const view = this.ctx.view;
-    if (this.checkedGrew < 0) return false;
-    const room = this.grownRoom.fill(-Infinity);
-    for (let k = this.checkedGrew; k < view.grew; k++) {
-      const m = view.grownMachine(k);
-      if (m < 0) return false;
-      if (!view.isUp(m)) continue;
-      for (let d = 0; d < this.dims; d++) room[d] = Math.max(room[d] as number, view.free(m, d));
-    }
-    return true;
   }
 
   /** True if every misfit tenant `t` passed over still lacks room, in some dimension, on every machine that grew. */
@@ -254,19 +247,24 @@ export class DrfOrder implements QueueOrder {
     return moved;
   }
 
-  /** This order's number for the tenant of `task`, -1 if it has none yet; through the simulation's tenant number when the task has one (no lookup by name). */
-  private seen(task: TaskView): number {
+  /** This order's number for the tenant of `task` if already linked to the task's simulation tenant number (no lookup by name), else -1. */
+  private linked(task: TaskView): number {
     const i = task.tenantIndex;
-    const known = i >= 0 && i < this.byIndex.length ? (this.byIndex[i] as number) : 0;
-    return known !== 0 ? known - 1 : (this.tenants.get(task.tenant) ?? -1);
+    return i >= 0 && i < this.byIndex.length ? (this.byIndex[i] as number) - 1 : -1;
+  }
+
+  /** This order's number for the tenant of `task`, -1 if it has none yet. */
+  private seen(task: TaskView): number {
+    const t = this.linked(task);
+    return t >= 0 ? t : (this.tenants.get(task.tenant) ?? -1);
   }
 
   /** This order's number for the tenant of `task`, registering the tenant on first sight. */
   private tenantOf(task: TaskView): number {
-    const i = task.tenantIndex;
-    const known = i >= 0 && i < this.byIndex.length ? (this.byIndex[i] as number) : 0;
-    if (known !== 0) return known - 1;
+    const known = this.linked(task);
+    if (known >= 0) return known;
     const t = this.tenant(task.tenant);
+    const i = task.tenantIndex;
     if (i >= 0) {
       this.byIndex = ensureLength(this.byIndex, i + 1);
       this.byIndex[i] = t + 1;
@@ -287,7 +285,7 @@ export class DrfOrder implements QueueOrder {
       this.isStale = ensureLength(this.isStale, t + 1);
       this.mixed = ensureLength(this.mixed, t + 1);
       this.least = ensureLength(this.least, (t + 1) * this.dims);
-      this.least.fill(Infinity, t * this.dims, (t + 1) * this.dims);
+      this.forgetMisfits(t);
       this.link(t);
       for (let cut = name.lastIndexOf('/'); cut > 0; cut = name.lastIndexOf('/', cut - 1)) this.follow(name.slice(0, cut));
     }
