@@ -3,6 +3,7 @@ import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
 import { NONE } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
+import { newTaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
 import { COUNT, expectColumns, NON_NEGATIVE, numberAt, optionalNumberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
@@ -65,7 +66,7 @@ export function alibaba2017Trace(path: string, resources: ResourceSpace, options
           duration = null;
         }
         const kind = duration === null ? ('service' as const) : ('batch' as const);
-        const spec = { id: `${f[2]}/${f[3]}`, job: f[2] as string, tenant: 'batch', priority: 0, kind, submit, duration, demand: demand.make([cpu / 100, mem, 0]), constraints: NONE };
+        const spec = newTaskSpec({ id: `${f[2]}/${f[3]}`, job: f[2] as string, tenant: 'batch', priority: 0, kind, submit, duration, demand: demand.make([cpu / 100, mem, 0]), constraints: NONE });
         return { spec, instances: expand ? instances : undefined, field: 'create_time' };
       });
     },

@@ -3,7 +3,7 @@ import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
 import { NONE } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
-import type { TaskSpec } from '../model/task.js';
+import { newTaskSpec, type TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
 import { COUNT, expectColumns, NON_NEGATIVE, numberAt, optionalNumberAt } from './fields.js';
 import { ByteCounter } from './lines.js';
@@ -96,7 +96,7 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
           return null;
         }
         const { job, plan } = task;
-        const spec = {
+        const spec = newTaskSpec({
           id: `${job}/${row.fields[0]}`,
           job,
           tenant: 'batch',
@@ -108,7 +108,7 @@ export function alibaba2018Trace(path: string, resources: ResourceSpace, options
           constraints: NONE,
           completes: plan.completes,
           after: plan.after,
-        };
+        });
         return { spec, instances: expand ? plan.instances : undefined, field: 'start_time' };
       });
     },
@@ -182,7 +182,7 @@ async function* instanceTasks(
       return null;
     }
     const last = Number.isNaN(seq) || Number.isNaN(total) || seq >= total;
-    const spec: TaskSpec = {
+    const spec = newTaskSpec({
       id: `${job}/${f[1]}/${f[0]}`,
       job,
       tenant: 'batch',
@@ -194,7 +194,7 @@ async function* instanceTasks(
       constraints: NONE,
       completes: last ? plan.completes : undefined,
       after: plan.after,
-    };
+    });
     return { spec, instances: undefined, field: 'start_time' };
   });
 }

@@ -6,7 +6,7 @@ import { inputError, show } from '../errors.js';
 import type { ClusterSpec, MachineGroup } from '../model/cluster-spec.js';
 import { NONE, type Constraint } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
-import type { TaskSpec } from '../model/task.js';
+import { newTaskSpec, type TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
 import { COUNT, expectColumns, NON_NEGATIVE, numberAt, optionalNumberAt, TimeOrder } from './fields.js';
 import { ByteCounter, fileSize, headLines } from './lines.js';
@@ -127,7 +127,7 @@ export function gpuTrace(path: string, resources: ResourceSpace, options: Option
               constraintCache.set(spec, constraints);
             }
             const duration = Number.isNaN(deleted) ? null : secondsToMicros(deleted - scheduled);
-            out.push({
+            out.push(newTaskSpec({
               id: f[0] as string,
               job: f[0] as string,
               tenant: qos === '' ? 'unknown' : qos.toLowerCase(),
@@ -137,7 +137,7 @@ export function gpuTrace(path: string, resources: ResourceSpace, options: Option
               duration,
               demand: demand.make(values),
               constraints,
-            });
+            }));
           } catch (error) {
             problems.skip(error);
           }

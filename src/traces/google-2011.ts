@@ -3,7 +3,7 @@ import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
 import { NONE, type Constraint } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
-import type { TaskSpec } from '../model/task.js';
+import { newTaskSpec, type TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
 import { columnsError, COUNT, expectColumns, INTEGER, numberAt, optionalNumberAt, TimeOrder } from './fields.js';
 import { ByteCounter } from './lines.js';
@@ -126,7 +126,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
     values[1] = a.mem || 0;
     values[2] = a.disk || 0;
     const duration = a.end === Infinity || a.scheduled < 0 ? null : a.end - a.scheduled;
-    return {
+    return newTaskSpec({
       id: a.key,
       job: a.job,
       tenant: tenantOf(a.user, a.schedulingClass),
@@ -136,7 +136,7 @@ export function googleTrace(path: string, resources: ResourceSpace, options: Opt
       duration,
       demand: pool.intern(demand.make(values, pool.scratch)),
       constraints: a.constraints,
-    };
+    });
   };
 
   const eventFiles = tableFiles(path, 'machine_events', false);

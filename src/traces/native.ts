@@ -4,7 +4,7 @@ import { inputError, show } from '../errors.js';
 import { NO_TASK_CONSTRAINTS, parseTaskConstraints, type TaskConstraints } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
 import { MAX_QUANTITY } from '../model/resources.js';
-import type { TaskKind, TaskSpec } from '../model/task.js';
+import { newTaskSpec, type TaskKind, type TaskSpec } from '../model/task.js';
 import { DemandPool } from './demand-pool.js';
 import { ByteCounter, fileSize, readLines } from './lines.js';
 import { Problems } from './problems.js';
@@ -114,6 +114,9 @@ class RowReader {
   private lastSubmit = -Infinity;
   private lastSubmitLine = 0;
   private readonly constraintCache = new Map<string, TaskConstraints>();
+  /** The job and tenant of the row before: rows of one job or tenant share one string, not one each. */
+  private lastJob = '';
+  private lastTenant = DEFAULT_TENANT;
   private readonly pool: DemandPool;
   /** Column indices of the named fields, -1 when absent, looked up once rather than per row. */
   private readonly idCol: number;
@@ -216,8 +219,12 @@ class RowReader {
     }
     const { constraints, rules } = parsed;
 
-    const job = optional(record, this.jobCol) || id;
-    const tenant = optional(record, this.tenantCol) || DEFAULT_TENANT;
-    return { id, job, tenant, priority, kind, submit, duration, demand: this.pool.intern(demand), constraints, rules: rules.length > 0 ? rules : undefined };
+    let job = optional(record, this.jobCol) || id;
+    if (job === this.lastJob) job = this.lastJob;
+    else this.lastJob = job;
+    let tenant = optional(record, this.tenantCol) || DEFAULT_TENANT;
+    if (tenant === this.lastTenant) tenant = this.lastTenant;
+    else this.lastTenant = tenant;
+    return newTaskSpec({ id, job, tenant, priority, kind, submit, duration, demand: this.pool.intern(demand), constraints, rules: rules.length > 0 ? rules : undefined });
   }
 }

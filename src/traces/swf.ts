@@ -4,7 +4,7 @@ import { inputError, show } from '../errors.js';
 import type { ClusterSpec } from '../model/cluster-spec.js';
 import { NONE } from '../model/constraints.js';
 import type { ResourceSpace } from '../model/resources.js';
-import type { TaskSpec } from '../model/task.js';
+import { newTaskSpec, type TaskSpec } from '../model/task.js';
 import type { Options } from '../policy.js';
 import { ByteCounter, fileSize, headLines, readLines } from './lines.js';
 import { Problems } from './problems.js';
@@ -171,7 +171,7 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
               if (users.size < 100_000) users.set(userNo, user);
             }
             const job = String(r[F.job]);
-            out.push({
+            out.push(newTaskSpec({
               id: job,
               job,
               tenant: groupTenants ? `${group >= 0 ? `g${group}` : 'g-unknown'}/${user}` : user,
@@ -181,7 +181,7 @@ export function swfTrace(file: string, resources: ResourceSpace, options: Option
               duration: secondsToMicros(runTime),
               demand: pool.intern(demand.make(values, pool.scratch)),
               constraints: NONE,
-            });
+            }));
           } catch (error) {
             problems.skip(error);
           }

@@ -3,7 +3,7 @@ import { secondsToMicros } from '../engine/time.js';
 import { inputError, show } from '../errors.js';
 import type { ClusterSpec } from '../model/cluster-spec.js';
 import { NONE } from '../model/constraints.js';
-import type { TaskSpec } from '../model/task.js';
+import { newTaskSpec, type TaskSpec } from '../model/task.js';
 import type { OptionValue, Options } from '../policy.js';
 import { randomStream, type Random } from '../random.js';
 import { checkDistribution, sampler, type Distribution } from './distributions.js';
@@ -107,7 +107,7 @@ export function generatedTrace(cluster: ClusterSpec, options: Options, seed: num
           let u = tenantRandom() * tenantTotal;
           let tenant = 0;
           while (tenant < tenantWeights.length - 1 && u >= (tenantWeights[tenant] as number)) u -= tenantWeights[tenant++] as number;
-          chunk.push({
+          chunk.push(newTaskSpec({
             id: `t${made}`,
             job: `j${Math.floor(made / perJob)}`,
             tenant: `tenant-${tenant}`,
@@ -117,7 +117,7 @@ export function generatedTrace(cluster: ClusterSpec, options: Options, seed: num
             duration,
             demand,
             constraints: NONE,
-          });
+          }));
         }
         yield chunk;
       }

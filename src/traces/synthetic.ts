@@ -1,7 +1,7 @@
 // A seeded synthetic workload: Poisson arrivals, exponential durations, demands from a few shapes.
 import { secondsToMicros } from '../engine/time.js';
 import { NONE } from '../model/constraints.js';
-import type { TaskSpec } from '../model/task.js';
+import { newTaskSpec, type TaskSpec } from '../model/task.js';
 import { randomStream } from '../random.js';
 import { CHUNK_SIZE, type TraceSource } from './source.js';
 
@@ -35,16 +35,18 @@ export function syntheticTrace(options: SyntheticOptions): TraceSource {
       const shapes = options.shapes.map((s) => Float64Array.from(s));
       const tenants = Array.from({ length: options.tenants ?? 1 }, (_, i) => `tenant-${i}`);
       let clock = 0;
+      let job = '';
       while (made < options.tasks) {
         const chunk: TaskSpec[] = [];
         const end = Math.min(options.tasks, made + CHUNK_SIZE);
         for (; made < end; made++) {
           clock += -Math.log(1 - draw()) / options.arrivalRate;
           const duration = secondsToMicros(Math.min(maxDuration, Math.max(0.001, -Math.log(1 - draw()) * options.meanDuration)));
-          const id = `t${made}`;
-          chunk.push({
-            id,
-            job: `j${made >> 4}`,
+          // sixteen tasks a job, sharing one job string
+          if ((made & 15) === 0 || job === '') job = `j${made >> 4}`;
+          chunk.push(newTaskSpec({
+            id: `t${made}`,
+            job,
             tenant: tenants[Math.floor(draw() * tenants.length)] as string,
             priority: Math.floor(draw() * (options.priorities ?? 1)),
             kind: 'batch',
@@ -52,7 +54,7 @@ export function syntheticTrace(options: SyntheticOptions): TraceSource {
             duration,
             demand: shapes[pickShape(draw())] as Float64Array,
             constraints: NONE,
-          });
+          }));
         }
         yield chunk;
       }
