@@ -23,7 +23,7 @@ export class RunRecorder implements RunObserver {
   private readonly demandCol: number;
   private readonly allocatedCol: number;
   private readonly powerCol: number;
-  private readonly times: TaskTimes = { wait: null, run: null, slowdown: null, bounded: null };
+  private readonly times: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
 
   /**
    * @param groups the run's machine groups (see `runGroups`), one machine-count column each.
@@ -91,10 +91,10 @@ export class RunRecorder implements RunObserver {
     else w.null(9);
     if (task.end >= 0) w.float(10, microsToSeconds(task.end));
     else w.null(10);
-    optional(w, 11, times.wait);
-    optional(w, 12, times.run);
-    optional(w, 13, times.slowdown);
-    optional(w, 14, times.bounded);
+    measured(w, 11, times.wait);
+    measured(w, 12, times.run);
+    measured(w, 13, times.slowdown);
+    measured(w, 14, times.bounded);
     for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, task.demand[d] as number);
     w.endRow();
   }
@@ -176,5 +176,11 @@ export class RunRecorder implements RunObserver {
 
 function optional(w: ArrowTableWriter, col: number, value: number | null): void {
   if (value === null) w.null(col);
+  else w.float(col, value);
+}
+
+/** A {@link TaskTimes} value: NaN (undefined for this task) is written as null. */
+function measured(w: ArrowTableWriter, col: number, value: number): void {
+  if (Number.isNaN(value)) w.null(col);
   else w.float(col, value);
 }

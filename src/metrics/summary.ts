@@ -14,24 +14,27 @@ export type Summary = Record<string, number | null>;
 /** The events.arrow kinds of the Mesos offer mode that the summary counts. */
 export const OFFER_EVENTS = { offer: 'offer', declined: 'offer-declined', launch: 'offer-launch' } as const;
 
-/** Wait and run time (seconds), slowdown and bounded slowdown of a task attempt; null where undefined. */
+/**
+ * Wait and run time (seconds), slowdown and bounded slowdown of a task attempt; NaN where undefined
+ * (not null: a reused record whose fields are always numbers stores them without a heap number each).
+ */
 export interface TaskTimes {
-  wait: number | null;
-  run: number | null;
-  slowdown: number | null;
-  bounded: number | null;
+  wait: number;
+  run: number;
+  slowdown: number;
+  bounded: number;
 }
 
 /** The times of `task`, written into `out` (pass one record to reuse it for every task). */
-export function taskTimes(task: Task, out: TaskTimes = { wait: null, run: null, slowdown: null, bounded: null }): TaskTimes {
-  out.wait = out.run = out.slowdown = out.bounded = null;
+export function taskTimes(task: Task, out: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN }): TaskTimes {
+  out.wait = out.run = out.slowdown = out.bounded = NaN;
   if (task.start < 0) return out;
   const wait = microsToSeconds(task.start - task.submit);
   out.wait = wait;
   if (task.end < 0) return out;
   const run = microsToSeconds(task.end - task.start);
   out.run = run;
-  out.slowdown = run > 0 ? (wait + run) / run : null;
+  out.slowdown = run > 0 ? (wait + run) / run : NaN;
   out.bounded = Math.max(1, (wait + run) / Math.max(run, BOUNDED_SLOWDOWN_FLOOR_S));
   return out;
 }
@@ -67,10 +70,10 @@ export class SummaryBuilder {
   /** Counts a task attempt that reached its final state; `times` are its {@link taskTimes}. */
   taskEnded(task: Task, times: TaskTimes = taskTimes(task)): void {
     this.counts[task.state]++;
-    if (times.wait !== null) this.waits.push(times.wait);
+    if (!Number.isNaN(times.wait)) this.waits.push(times.wait);
     if (task.state === 'finished') {
-      if (times.slowdown !== null) this.slowdowns.push(times.slowdown);
-      if (times.bounded !== null) this.bounded.push(times.bounded);
+      if (!Number.isNaN(times.slowdown)) this.slowdowns.push(times.slowdown);
+      if (!Number.isNaN(times.bounded)) this.bounded.push(times.bounded);
       if (task.end > this.lastFinish) this.lastFinish = task.end;
     }
   }

@@ -64,7 +64,7 @@ export class TenantRecorder {
     this.tasks[t] = (this.tasks[t] as number) + 1;
     if (task.state === 'finished') this.finished[t] = (this.finished[t] as number) + 1;
     if (task.state === 'unschedulable') this.unschedulable[t] = (this.unschedulable[t] as number) + 1;
-    if (times.wait !== null) this.logWait(t, times.wait);
+    if (!Number.isNaN(times.wait)) this.logWait(t, times.wait);
   }
 
   private logWait(t: number, wait: number): void {

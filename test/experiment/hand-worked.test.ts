@@ -57,6 +57,15 @@ describe('three tasks on one 4-cpu machine, fifo+first-fit', () => {
     expect(s['utilisation_mean']).toBe(0.875);
   });
 
+  it('leaves the slowdown of a zero-length run null, but not its bounded slowdown, and leaves it out of the slowdown summary only', async () => {
+    // A (4 cpus) runs 0..10; Z (0 s) waits for it from 2, starts and ends at 10: wait 8, run 0
+    const r = await run({ cluster: ONE_CPU4, trace: HEADER + 'A,0,10,4\nZ,2,0,1\n', policy: 'fifo+first-fit' });
+    // bounded: max(1, (8 + 0) / max(0, 10)) = 1
+    expect(r.task('Z')).toMatchObject({ state: 'finished', start_s: 10, end_s: 10, wait_s: 8, run_s: 0, slowdown: null, bounded_slowdown: 1 });
+    // waits [0, 8]; slowdowns [1] (A only); bounded [1, 1]
+    expect(r.summary).toMatchObject({ finished: 2, wait_mean_s: 4, slowdown_mean: 1, slowdown_p99: 1, bounded_slowdown_mean: 1 });
+  });
+
   it('writes one machines.arrow row with busy, up and utilisation', async () => {
     const r = await run(scenario);
     // m-0 is up from the first submission (0) to the end (20) and busy all that time; 70 / (4 × 20)
