@@ -3,6 +3,7 @@
 import type { PartFactory, QueueOrder } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
 import { lowerBound } from '../src/model/sorted-keys.js';
+import { UidIndex } from '../src/model/uid-index.js';
 
 /**
  * A first-in first-out list with lazy deletion: a removed task leaves a hole that visits skip,
@@ -14,13 +15,15 @@ export class FifoList implements QueueOrder {
   private tasks: (TaskView | undefined)[] = [];
   /** Entries before the head are all holes. */
   private head = 0;
-  /** Where each live task sits in `tasks`. */
-  private readonly index = new Map<TaskView, number>();
+  /** Where each live task sits in `tasks`, plus one, by uid (a Map keyed by task would rehash as the queue fills and drains). */
+  private readonly index = new UidIndex();
   /** Compaction waits while a visit walks the entries. */
   private visiting = false;
   /** Adds so far (re-adds too); `seqs[i]` is the count at the add that made entry i, so it rises along the list. */
   private added = 0;
   private seqs: number[] = [];
+  /** Entries in use: `tasks` and `seqs` keep their room past it after a compaction, so refilling them allocates nothing. */
+  private end = 0;
 
   get size(): number {
     return this.index.size;
@@ -28,34 +31,40 @@ export class FifoList implements QueueOrder {
 
   add(task: TaskView): void {
     this.remove(task);
-    this.index.set(task, this.tasks.length);
-    this.tasks.push(task);
-    this.seqs.push(++this.added);
+    const at = this.end++;
+    this.index.set(task.uid, at + 1);
+    if (at === this.tasks.length) {
+      this.tasks.push(task);
+      this.seqs.push(++this.added);
+    } else {
+      this.tasks[at] = task;
+      this.seqs[at] = ++this.added;
+    }
     if (!this.visiting) this.compact();
   }
 
   has(task: TaskView): boolean {
-    return this.index.has(task);
+    return this.index.get(task.uid) > 0;
   }
 
   remove(task: TaskView): void {
-    const i = this.index.get(task);
-    if (i === undefined) return;
-    this.index.delete(task);
-    this.tasks[i] = undefined;
+    const at = this.index.get(task.uid);
+    if (at === 0) return;
+    this.index.delete(task.uid);
+    this.tasks[at - 1] = undefined;
   }
 
   /** The oldest live task, or undefined. */
   first(): TaskView | undefined {
-    while (this.head < this.tasks.length && this.tasks[this.head] === undefined) this.head++;
+    while (this.head < this.end && this.tasks[this.head] === undefined) this.head++;
     return this.tasks[this.head];
   }
 
   /** The live task after `task` (which must be live), or undefined. */
   next(task: TaskView): TaskView | undefined {
-    const at = this.index.get(task);
-    if (at === undefined) return undefined;
-    for (let i = at + 1; i < this.tasks.length; i++) {
+    const at = this.index.get(task.uid);
+    if (at === 0) return undefined;
+    for (let i = at; i < this.end; i++) {
       const t = this.tasks[i];
       if (t !== undefined) return t;
     }
@@ -64,7 +73,7 @@ export class FifoList implements QueueOrder {
 
   visit(visit: (task: TaskView) => boolean): void {
     this.visiting = true;
-    this.visitFrom(this.head, this.tasks.length, visit);
+    this.visitFrom(this.head, this.end, visit);
     this.visiting = false;
     this.compact();
   }
@@ -76,9 +85,9 @@ export class FifoList implements QueueOrder {
 
   /** Visits, in order, the live tasks added after `mark` was taken, after the older ones through `older` if given. */
   visitAddedSince(mark: number, visit: (task: TaskView) => boolean, older?: (task: TaskView) => boolean): void {
-    const first = Math.max(this.head, lowerBound(this.seqs, mark + 1));
+    const first = Math.max(this.head, lowerBound(this.seqs, mark + 1, this.end));
     this.visiting = true;
-    if (older === undefined || this.visitFrom(this.head, first, older)) this.visitFrom(first, this.tasks.length, visit);
+    if (older === undefined || this.visitFrom(this.head, first, older)) this.visitFrom(first, this.end, visit);
     this.visiting = false;
     this.compact();
   }
@@ -102,17 +111,17 @@ export class FifoList implements QueueOrder {
 
   private compact(): void {
     const live = this.index.size;
-    if (this.tasks.length - live <= live + 32) return;
+    if (this.end - live <= live + 32) return;
     let j = 0;
-    for (let i = this.head; i < this.tasks.length; i++) {
+    for (let i = this.head; i < this.end; i++) {
       const task = this.tasks[i];
       if (task === undefined) continue;
       this.tasks[j] = task;
       this.seqs[j] = this.seqs[i] as number;
-      this.index.set(task, j++);
+      this.index.set(task.uid, ++j);
     }
-    this.tasks.length = j;
-    this.seqs.length = j;
+    this.tasks.fill(undefined, j, this.end);
+    this.end = j;
     this.head = 0;
   }
 }

@@ -46,7 +46,8 @@ export class DrfOrder implements QueueOrder {
   private readonly total: Float64Array;
   private readonly dims: number;
   private readonly owner = 'queue order "drf"';
-  private stale: number[] = [];
+  private stale = new Int32Array(64);
+  private staleCount = 0;
   private roomGrew = false;
   /** Per tenant: 1 once a task it passed over since its last rewind was turned down for a reason other than fitting nowhere. */
   private mixed = new Uint8Array(64);
@@ -186,7 +187,8 @@ export class DrfOrder implements QueueOrder {
   private markStale(t: number): void {
     if (this.isStale[t] === 1) return;
     this.isStale[t] = 1;
-    this.stale.push(t);
+    this.stale = ensureLength(this.stale, this.staleCount + 1);
+    this.stale[this.staleCount++] = t;
   }
 
   /** Tenant `t` starts again from its oldest task: no task of it is passed over. */
@@ -208,14 +210,17 @@ export class DrfOrder implements QueueOrder {
    */
   private rewind(): void {
     this.roomGrew = false;
-    const list = this.stale;
-    this.stale = [];
     // the most room the machines that grew since the last round have (unknown before the first)
     const known = this.misfit !== null && this.checkedGrew >= 0 && grownRoom(this.ctx.view, this.checkedGrew, this.grownRoom);
-    for (const t of list) {
+    // filtered in place: each listed tenant is listed again at most once (kept, or marked anew by
+    // aim), at an index no later than its own, so the write position never passes the read position
+    const n = this.staleCount;
+    this.staleCount = 0;
+    for (let i = 0; i < n; i++) {
+      const t = this.stale[i] as number;
       if (known && this.mixed[t] === 0 && this.stillMisfits(t)) {
         // still stale: its cursor stays where it is
-        this.stale.push(t);
+        this.stale[this.staleCount++] = t;
         continue;
       }
       this.isStale[t] = 0;

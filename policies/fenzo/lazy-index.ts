@@ -5,7 +5,9 @@ import type { RuleState } from './rules.js';
 
 /** An index of machines that gives the exact mode's choice for tasks without constraints. */
 export abstract class LazyIndex {
-  private readonly dirty: number[] = [];
+  /** Machines touched since the last flush (repeats allowed); an array kept at its size, so touching allocates nothing. */
+  private dirty = new Int32Array(1024);
+  private dirtyCount = 0;
 
   /**
    * Machine `m` changes (a placement about to be applied, a task stopped, the machine itself); it
@@ -13,8 +15,8 @@ export abstract class LazyIndex {
    */
   touch(m: number): void {
     // earlier touches are visible by now: keep the list short when searches are rare
-    if (this.dirty.length >= 1024) this.flush();
-    this.dirty.push(m);
+    if (this.dirtyCount === this.dirty.length) this.flush();
+    this.dirty[this.dirtyCount++] = m;
   }
 
   /** Machine `m` itself changed (joined, left, went up or down, changed capacity or attributes). */
@@ -26,8 +28,9 @@ export abstract class LazyIndex {
   abstract best(task: TaskView, calc: Calculator, rules: RuleState): number;
 
   protected flush(): void {
-    for (const m of this.dirty) this.update(m);
-    this.dirty.length = 0;
+    // update() touches nothing, so the list stays put while it is walked
+    for (let i = 0; i < this.dirtyCount; i++) this.update(this.dirty[i] as number);
+    this.dirtyCount = 0;
   }
 
   /** Re-indexes machine `m` from the view. */

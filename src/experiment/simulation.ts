@@ -618,7 +618,9 @@ export class Simulation implements ClusterControl {
   private canEverRun(task: Task): boolean {
     if (this.input.trace.machineEvents !== undefined) return true;
     const dims = this.cluster.dims;
-    for (const g of this.input.cluster.groups) {
+    const groups = this.input.cluster.groups;
+    for (let i = 0; i < groups.length; i++) {
+      const g = groups[i] as ClusterSpec['groups'][number];
       if (g.ids.length === 0 && !this.dynamicMachines) continue;
       let d = 0;
       while (d < dims && (task.demand[d] as number) <= (g.capacity[d] as number)) d++;

@@ -32,7 +32,9 @@ export function parseConstraints(text: string, where: Where = {}): readonly Cons
 export const NONE: readonly Constraint[] = Object.freeze([]);
 
 export function satisfies(attributes: Attributes, constraints: readonly Constraint[]): boolean {
-  for (const c of constraints) {
+  // an index loop: for-of over the frozen NONE (most tasks' constraints) allocates an iterator per call
+  for (let i = 0; i < constraints.length; i++) {
+    const c = constraints[i] as Constraint;
     const value = attributes[c.attribute];
     const listed = value !== undefined && c.values.includes(value);
     if (listed !== (c.op === 'eq')) return false;

@@ -39,7 +39,11 @@ export class SortedKeys {
     let c = this.chunkFor(key);
     if (c === this.chunks.length) c--;
     const chunk = this.chunks[c] as number[];
-    chunk.splice(lowerBound(chunk, key), 0, key);
+    // shifted by hand: splice would allocate its (empty) result array on every update
+    const at = lowerBound(chunk, key);
+    chunk.push(key);
+    for (let j = chunk.length - 1; j > at; j--) chunk[j] = chunk[j - 1] as number;
+    chunk[at] = key;
     this.maxes[c] = chunk[chunk.length - 1] as number;
     this.count++;
     this.raiseChunk(c, vector, offset);
@@ -59,7 +63,8 @@ export class SortedKeys {
     if (chunk === undefined) return false;
     const i = lowerBound(chunk, key);
     if (chunk[i] !== key) return false;
-    chunk.splice(i, 1);
+    for (let j = i + 1; j < chunk.length; j++) chunk[j - 1] = chunk[j] as number;
+    chunk.pop();
     this.count--;
     if (chunk.length === 0) {
       this.chunks.splice(c, 1);
@@ -136,9 +141,10 @@ export class SortedKeys {
   }
 }
 
-export function lowerBound(values: readonly number[], key: number): number {
+/** The first index in [0, `end`) whose value is ≥ `key` (`end` if none); the values there must ascend. */
+export function lowerBound(values: readonly number[], key: number, end = values.length): number {
   let lo = 0;
-  let hi = values.length;
+  let hi = end;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if ((values[mid] as number) < key) lo = mid + 1;

@@ -1,8 +1,8 @@
-// The linked-list task queues and the uid index against plain arrays and a Map, under random operations.
+// The linked-list task queues against plain arrays, under random operations.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../../src/model/task.js';
-import { TaskQueues, UidIndex } from '../../../policies/drf/queues.js';
+import { TaskQueues } from '../../../policies/drf/queues.js';
 
 const QUEUES = 5;
 const UIDS = 40;
@@ -61,42 +61,5 @@ describe('TaskQueues', () => {
     const queues = new TaskQueues();
     expect(queues.first(1000)).toBe(0);
     expect(queues.size(1000)).toBe(0);
-  });
-});
-
-describe('UidIndex', () => {
-  it('agrees with a Map under sets and deletes, across growth and wrap-around probing', () => {
-    const op = fc.oneof(
-      fc.record({ op: fc.constant('set' as const), key: fc.nat(300), value: fc.integer({ min: 1, max: 1e6 }) }),
-      fc.record({ op: fc.constant('delete' as const), key: fc.nat(300) }),
-    );
-    fc.assert(
-      fc.property(fc.array(op, { maxLength: 500, size: 'max' }), (ops) => {
-        const index = new UidIndex();
-        const model = new Map<number, number>();
-        for (const o of ops) {
-          if (o.op === 'set') {
-            index.set(o.key, o.value);
-            model.set(o.key, o.value);
-          } else {
-            index.delete(o.key);
-            model.delete(o.key);
-          }
-          expect(index.size).toBe(model.size);
-        }
-        for (let key = 0; key <= 300; key++) expect(index.get(key)).toBe(model.get(key) ?? 0);
-      }),
-    );
-  });
-
-  it('holds a sliding window of dense uids, as pending tasks are', () => {
-    const index = new UidIndex();
-    for (let uid = 0; uid < 5000; uid++) {
-      index.set(uid, uid + 1);
-      if (uid >= 100) index.delete(uid - 100);
-    }
-    expect(index.size).toBe(100);
-    for (let uid = 4900; uid < 5000; uid++) expect(index.get(uid)).toBe(uid + 1);
-    expect(index.get(4899)).toBe(0);
   });
 });
