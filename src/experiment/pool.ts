@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { inputError } from '../errors.js';
+import { WORKER_YOUNG_GENERATION_MIB } from '../heap.js';
 import type { WorkerReading, WorkerResult, WorkerTask } from './worker.js';
 
 /** Cores of this machine: the default for `--jobs`. */
@@ -60,7 +61,8 @@ export function runInPool(
       worker.postMessage({ file, id, resultsDir } satisfies WorkerTask);
     };
     for (let i = 0; i < Math.min(jobs, ids.length); i++) {
-      const worker = new Worker(workerScript());
+      // the CLI's young generation whether or not this process was started with its flag
+      const worker = new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB } });
       workers.push(worker);
       worker.on('message', (message: WorkerReading | (WorkerResult & { kind: 'result'; id: string })) => {
         if (message.kind === 'reading') {
