@@ -60,6 +60,8 @@ export class DrfOrder implements QueueOrder {
   /** This round's test of whether a task just passed over fits nowhere, or null when it cannot be told. */
   private misfit: ((task: TaskView) => boolean) | null = null;
   private readonly quota: QuotaBook | null;
+  /** The sorter's lowest active leaf: one function for every round, so a round allocates no closure. */
+  private readonly lowest = (): SorterNode | undefined => this.sorter.lowest();
 
   constructor(private readonly ctx: PolicyContext, private readonly config: SorterConfig, quotas: ReadonlyMap<string, Quota>) {
     this.dims = ctx.view.resources.names.length;
@@ -121,7 +123,7 @@ export class DrfOrder implements QueueOrder {
     // room only shrinks during a round: what fits nowhere now still fits nowhere at its end
     this.checkedGrew = this.ctx.view.grew;
     if (quota === null) {
-      this.fill(visit, () => this.sorter.lowest(), null);
+      this.fill(visit, this.lowest, null);
       return;
     }
     const unmet = quota.entries
@@ -134,7 +136,7 @@ export class DrfOrder implements QueueOrder {
       if (!this.fill(visit, () => (quota.unmet(e) ? this.sorter.lowest(node) : undefined), stage1)) return;
     }
     if (unmet.length > 0) this.rewind();
-    this.fill(visit, () => this.sorter.lowest(), (task, t) => quota.admits(this.quotas[t], task.demand, this.total));
+    this.fill(visit, this.lowest, (task, t) => quota.admits(this.quotas[t], task.demand, this.total));
   }
 
   /**
