@@ -1,20 +1,21 @@
 // The tasks a fenzo placement has running and their machines: a dense list, each task's position found by uid.
 import type { TaskView } from '../../src/model/task.js';
+import { UidIndex } from '../../src/model/uid-index.js';
 
 /**
- * Add, remove and lookup are O(1) without hashing: `at` holds each task's position + 1 by uid
- * (4 bytes per admitted task, 0 when not placed here), and removal moves the last entry into the
- * hole. The entries' uids are kept beside them, so moving one does not reach into its task object.
+ * Add, remove and lookup are O(1): `at` maps each placed task's uid to its position + 1 (a
+ * {@link UidIndex}, so its size follows the running tasks, not the trace), and removal moves the
+ * last entry into the hole. The entries' uids are kept beside them, so moving one does not reach
+ * into its task object.
  */
 export class PlacedTasks {
-  private at: Int32Array = new Int32Array(1024);
+  private readonly at = new UidIndex();
   private tasks: TaskView[] = [];
   private machines: Int32Array = new Int32Array(256);
   private uids: Int32Array = new Int32Array(256);
 
   add(task: TaskView, m: number): void {
     const uid = task.uid;
-    if (uid >= this.at.length) this.at = grow(this.at, uid + 1);
     const i = this.tasks.length;
     if (i >= this.machines.length) {
       this.machines = grow(this.machines, i + 1);
@@ -23,13 +24,13 @@ export class PlacedTasks {
     this.tasks.push(task);
     this.machines[i] = m;
     this.uids[i] = uid;
-    this.at[uid] = i + 1;
+    this.at.set(uid, i + 1);
   }
 
   /** Forgets `task`; returns its machine, or -1 if it was not in the list. */
   remove(task: TaskView): number {
     const uid = task.uid;
-    const i = uid < this.at.length ? (this.at[uid] as number) - 1 : -1;
+    const i = this.at.get(uid) - 1;
     if (i < 0) return -1;
     const m = this.machines[i] as number;
     const last = this.tasks.length - 1;
@@ -39,9 +40,9 @@ export class PlacedTasks {
       this.machines[i] = this.machines[last] as number;
       const movedUid = this.uids[last] as number;
       this.uids[i] = movedUid;
-      this.at[movedUid] = i + 1;
+      this.at.set(movedUid, i + 1);
     }
-    this.at[uid] = 0;
+    this.at.delete(uid);
     return m;
   }
 
