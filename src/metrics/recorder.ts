@@ -68,7 +68,7 @@ export class RunRecorder implements RunObserver {
     }
     if (event.detail !== undefined) w.string(5, event.detail);
     else w.null(5);
-    optional(w, 6, event.value === undefined || Number.isNaN(event.value) ? null : event.value);
+    optional(w, 6, event.value ?? null);
     w.endRow();
   }
 
@@ -91,10 +91,10 @@ export class RunRecorder implements RunObserver {
     else w.null(9);
     if (task.end >= 0) w.float(10, microsToSeconds(task.end));
     else w.null(10);
-    measured(w, 11, times.wait);
-    measured(w, 12, times.run);
-    measured(w, 13, times.slowdown);
-    measured(w, 14, times.bounded);
+    optional(w, 11, times.wait);
+    optional(w, 12, times.run);
+    optional(w, 13, times.slowdown);
+    optional(w, 14, times.bounded);
     for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, task.demand[d] as number);
     w.endRow();
   }
@@ -174,13 +174,8 @@ export class RunRecorder implements RunObserver {
   }
 }
 
+/** A float that may be missing: null, or NaN (how {@link TaskTimes} marks an undefined time), is written as null. */
 function optional(w: ArrowTableWriter, col: number, value: number | null): void {
-  if (value === null) w.null(col);
-  else w.float(col, value);
-}
-
-/** A {@link TaskTimes} value: NaN (undefined for this task) is written as null. */
-function measured(w: ArrowTableWriter, col: number, value: number): void {
-  if (Number.isNaN(value)) w.null(col);
+  if (value === null || Number.isNaN(value)) w.null(col);
   else w.float(col, value);
 }

@@ -106,6 +106,11 @@ function optional(record: string[], i: number): string {
   return i < 0 ? '' : (record[i] as string);
 }
 
+/** `text`, or `before` when they are equal: rows that repeat the row before share its string. */
+function shared(text: string, before: string): string {
+  return text === before ? before : text;
+}
+
 /** Turns CSV records into tasks, checking every field and the submit order. */
 class RowReader {
   private readonly col: Record<string, number> = {};
@@ -219,12 +224,8 @@ class RowReader {
     }
     const { constraints, rules } = parsed;
 
-    let job = optional(record, this.jobCol) || id;
-    if (job === this.lastJob) job = this.lastJob;
-    else this.lastJob = job;
-    let tenant = optional(record, this.tenantCol) || DEFAULT_TENANT;
-    if (tenant === this.lastTenant) tenant = this.lastTenant;
-    else this.lastTenant = tenant;
+    const job = (this.lastJob = shared(optional(record, this.jobCol) || id, this.lastJob));
+    const tenant = (this.lastTenant = shared(optional(record, this.tenantCol) || DEFAULT_TENANT, this.lastTenant));
     return newTaskSpec({ id, job, tenant, priority, kind, submit, duration, demand: this.pool.intern(demand), constraints, rules: rules.length > 0 ? rules : undefined });
   }
 }
