@@ -1,26 +1,14 @@
 // The parallel runner: worker threads, each taking the next run from a shared queue, one run per worker at a time.
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { inputError } from '../errors.js';
 import { WORKER_YOUNG_GENERATION_MIB } from '../heap.js';
+import { threadScript } from '../thread-script.js';
 import type { WorkerReading, WorkerResult, WorkerTask } from './worker.js';
 
 /** Cores of this machine: the default for `--jobs`. */
 export function defaultJobs(): number {
   return availableParallelism();
-}
-
-/**
- * The worker script. Builds load worker.js; sources (tests, `node --import tsx`) load worker.ts through
- * a small module that first registers tsx in the new thread, since Node 20 does not carry loaders into workers.
- */
-function workerScript(): URL {
-  const worker = new URL(`./worker.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url);
-  if (worker.pathname.endsWith('.js')) return worker;
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  return new URL(`data:text/javascript,${encodeURIComponent(`import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker.href)});`)}`);
 }
 
 /**
@@ -62,7 +50,7 @@ export function runInPool(
     };
     for (let i = 0; i < Math.min(jobs, ids.length); i++) {
       // the CLI's young generation whether or not this process was started with its flag
-      const worker = new Worker(workerScript(), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB } });
+      const worker = new Worker(threadScript('worker', import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MIB } });
       workers.push(worker);
       worker.on('message', (message: WorkerReading | (WorkerResult & { kind: 'result'; id: string })) => {
         if (message.kind === 'reading') {

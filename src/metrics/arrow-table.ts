@@ -76,6 +76,16 @@ class Column {
     }
   }
 
+  /** The text buffer, grown if need be to take `bytes` more. */
+  room(bytes: number): Buffer {
+    const text = this.text as Buffer;
+    if (this.textBytes + bytes <= text.length) return text;
+    const bigger = Buffer.allocUnsafe(Math.max(this.textBytes + bytes, 2 * text.length));
+    text.copy(bigger, 0, 0, this.textBytes);
+    this.text = bigger;
+    return bigger;
+  }
+
   setValid(row: number): void {
     this.validity[row >> 3] = (this.validity[row >> 3] as number) | (1 << (row & 7));
   }
@@ -159,14 +169,9 @@ export class ArrowTableWriter {
 
   string(col: number, value: string): void {
     const c = this.columns[col] as Column;
-    let text = c.text as Buffer;
     const n = value.length;
     const start = c.textBytes;
-    if (start + 3 * n > text.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(start + 3 * n, 2 * text.length));
-      text.copy(bigger, 0, 0, start);
-      c.text = text = bigger;
-    }
+    const text = c.room(3 * n);
     // ASCII byte by byte (several times faster than Buffer#write for short strings), else UTF-8
     let i = 0;
     for (; i < n; i++) {
@@ -174,9 +179,22 @@ export class ArrowTableWriter {
       if (code >= 0x80) break;
       text[start + i] = code;
     }
-    c.textBytes = i === n ? start + n : start + text.write(value, start, 'utf8');
-    (c.offsets as Int32Array)[this.row + 1] = c.textBytes;
-    c.setValid(this.row);
+    this.endText(c, i === n ? start + n : start + text.write(value, start, 'utf8'));
+  }
+
+  /** Sets a text column to the UTF-8 bytes `source[from, from + length)`. */
+  utf8(col: number, source: Uint8Array, from: number, length: number): void {
+    const c = this.columns[col] as Column;
+    const start = c.textBytes;
+    const text = c.room(length);
+    for (let i = 0; i < length; i++) text[start + i] = source[from + i] as number;
+    this.endText(c, start + length);
+  }
+
+  /** A float that may be missing: null, or NaN (how the metrics mark an undefined value), is written as null. */
+  floatOrNull(col: number, value: number | null): void {
+    if (value === null || Number.isNaN(value)) this.null(col);
+    else this.float(col, value);
   }
 
   /** Leaves the column's value in this row null (the column must be nullable). */
@@ -189,6 +207,13 @@ export class ArrowTableWriter {
     } else {
       (c.offsets as Int32Array)[this.row + 1] = c.textBytes;
     }
+  }
+
+  /** Ends the current row's value of text column `c` at byte `end`. */
+  private endText(c: Column, end: number): void {
+    c.textBytes = end;
+    (c.offsets as Int32Array)[this.row + 1] = end;
+    c.setValid(this.row);
   }
 
   /** Finishes the current row; every column must have been set or nulled. */

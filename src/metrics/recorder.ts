@@ -9,18 +9,18 @@ import { ArrowTableWriter } from './arrow-table.js';
 import type { EventRecord } from '../policy.js';
 import { eventColumns, machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
 import { SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
+import { TaskRows, type TaskRowMode } from './task-rows.js';
 import { TenantRecorder } from './tenants.js';
 
 /** Writes tasks.arrow and timeseries.arrow as the run goes, machines.arrow at the end. */
 export class RunRecorder implements RunObserver {
-  private readonly tasks: ArrowTableWriter;
+  private readonly tasks: TaskRows;
   private readonly series: ArrowTableWriter;
   private readonly events: ArrowTableWriter;
   private readonly groupCol: number;
   private readonly summary: SummaryBuilder;
   private readonly tenants: TenantRecorder;
   private readonly dims: number;
-  private readonly demandCol: number;
   private readonly allocatedCol: number;
   private readonly powerCol: number;
   private readonly times: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
@@ -30,6 +30,8 @@ export class RunRecorder implements RunObserver {
    * @param power power columns and figures; without it (or without power models) power figures are null.
    * @param sampleMemoryLimit values each summary sample list keeps in memory before it spills to a
    *   hidden scratch file in `dir` (deleted by `finish` and `abort`); see {@link SummaryBuilder}.
+   * @param taskRows where tasks.arrow is written (see {@link TaskRowMode}): by default a helper
+   *   thread takes it over once a run has more rows than the ring holds.
    */
   constructor(
     private readonly dir: string,
@@ -37,14 +39,14 @@ export class RunRecorder implements RunObserver {
     private readonly groups: readonly string[],
     private readonly power: PowerOutputs | null = null,
     sampleMemoryLimit?: number,
+    taskRows: TaskRowMode = 'auto',
   ) {
     this.dims = resources.names.length;
     this.summary = new SummaryBuilder(dir, sampleMemoryLimit);
-    this.tasks = new ArrowTableWriter(join(dir, 'tasks.arrow'), taskColumns(resources));
+    this.tasks = new TaskRows(join(dir, 'tasks.arrow'), taskColumns(resources), this.dims, taskRows);
     this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups, power?.seriesColumns() ?? []), 4096);
     this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
     this.tenants = new TenantRecorder(dir, resources, sampleMemoryLimit);
-    this.demandCol = this.tasks.column(`demand_${resources.names[0]}`);
     this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
     this.groupCol = this.allocatedCol + 2 * this.dims;
     this.powerCol = this.groupCol + groups.length;
@@ -68,7 +70,7 @@ export class RunRecorder implements RunObserver {
     }
     if (event.detail !== undefined) w.string(5, event.detail);
     else w.null(5);
-    optional(w, 6, event.value ?? null);
+    w.floatOrNull(6, event.value ?? null);
     w.endRow();
   }
 
@@ -76,27 +78,7 @@ export class RunRecorder implements RunObserver {
     const times = taskTimes(task, this.times);
     this.summary.taskEnded(task, times);
     this.tenants.taskEnded(task, times);
-    const w = this.tasks;
-    w.string(0, task.id);
-    w.string(1, task.job);
-    w.string(2, task.tenant);
-    w.int(3, task.attempt);
-    w.string(4, task.state);
-    w.string(5, task.kind);
-    w.int(6, task.priority);
-    if (task.machine >= 0) w.string(7, sim.cluster.ids[task.machine] as string);
-    else w.null(7);
-    w.float(8, microsToSeconds(task.submit));
-    if (task.start >= 0) w.float(9, microsToSeconds(task.start));
-    else w.null(9);
-    if (task.end >= 0) w.float(10, microsToSeconds(task.end));
-    else w.null(10);
-    optional(w, 11, times.wait);
-    optional(w, 12, times.run);
-    optional(w, 13, times.slowdown);
-    optional(w, 14, times.bounded);
-    for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, task.demand[d] as number);
-    w.endRow();
+    this.tasks.write(task, times, sim.cluster.ids);
   }
 
   sample(time: Micros, sim: Simulation): void {
@@ -110,7 +92,7 @@ export class RunRecorder implements RunObserver {
       const allocated = c.allocated[d] as number;
       const total = c.totalCapacity[d] as number;
       w.int(this.allocatedCol + d, allocated);
-      optional(w, this.allocatedCol + this.dims + d, total > 0 ? allocated / total : null);
+      w.floatOrNull(this.allocatedCol + this.dims + d, total > 0 ? allocated / total : null);
     }
     for (let g = 0; g < this.groups.length; g++) w.int(this.groupCol + g, c.upPerGroup[g] as number);
     const meter = sim.ledger.meter;
@@ -125,7 +107,6 @@ export class RunRecorder implements RunObserver {
 
   /** Writes machines.arrow, closes every file and returns the summary. */
   finish(sim: Simulation): Summary {
-    this.tasks.close();
     this.series.close();
     this.events.close();
     const c = sim.cluster;
@@ -141,26 +122,28 @@ export class RunRecorder implements RunObserver {
       for (let d = 0; d < this.dims; d++) {
         const cap = c.capacity[m * this.dims + d] as number;
         w.int(capCol + d, cap);
-        optional(w, utilCol + d, cap > 0 && up > 0 ? (ledger.allocated[m * this.dims + d] as number) / (cap * up) : null);
+        w.floatOrNull(utilCol + d, cap > 0 && up > 0 ? (ledger.allocated[m * this.dims + d] as number) / (cap * up) : null);
       }
       const removed = sim.removedAt[m] as number;
       w.float(capCol + this.dims, microsToSeconds(sim.addedAt[m] as number));
-      optional(w, capCol + this.dims + 1, removed >= 0 ? microsToSeconds(removed) : null);
+      w.floatOrNull(capCol + this.dims + 1, removed >= 0 ? microsToSeconds(removed) : null);
       w.float(capCol + this.dims + 2, microsToSeconds(up));
       w.float(capCol + this.dims + 3, microsToSeconds(ledger.busy[m] as number));
       w.int(capCol + this.dims + 4, ledger.started[m] as number);
       const meter = ledger.meter;
       const metered = meter !== null && meter.has(m);
-      optional(w, utilCol + this.dims, metered ? (meter.energy[m] as number) : null);
-      optional(w, utilCol + this.dims + 1, metered ? (meter.idleEnergy[m] as number) : null);
-      optional(w, utilCol + this.dims + 2, metered && this.power !== null ? this.power.cappedSeconds(m, sim.end) : null);
-      optional(w, utilCol + this.dims + 3, metered ? microsToSeconds(meter.throttled[m] as number) : null);
+      w.floatOrNull(utilCol + this.dims, metered ? (meter.energy[m] as number) : null);
+      w.floatOrNull(utilCol + this.dims + 1, metered ? (meter.idleEnergy[m] as number) : null);
+      w.floatOrNull(utilCol + this.dims + 2, metered && this.power !== null ? this.power.cappedSeconds(m, sim.end) : null);
+      w.floatOrNull(utilCol + this.dims + 3, metered ? microsToSeconds(meter.throttled[m] as number) : null);
       w.endRow();
     }
     w.close();
     this.tenants.finish(ledger, sim.end);
     const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
     this.summary.dispose();
+    // last, so a helper thread writing tasks.arrow finishes while the rest is written here
+    this.tasks.close();
     return this.power === null ? summary : { ...summary, ...this.power.summary(ledger.meter, c, sim.firstSubmit, sim.end) };
   }
 
@@ -172,10 +155,4 @@ export class RunRecorder implements RunObserver {
     this.tenants.abort();
     this.summary.dispose();
   }
-}
-
-/** A float that may be missing: null, or NaN (how {@link TaskTimes} marks an undefined time), is written as null. */
-function optional(w: ArrowTableWriter, col: number, value: number | null): void {
-  if (value === null || Number.isNaN(value)) w.null(col);
-  else w.float(col, value);
 }

@@ -1,0 +1,566 @@
+// tasks.arrow rows on their way to the file: a shared ring the simulation fills with each ended
+// task's numbers and name bytes, drained into the Arrow writer in this thread or in a helper thread.
+import { isMainThread, Worker } from 'node:worker_threads';
+import { microsToSeconds } from '../engine/time.js';
+import type { Task, TaskKind, TaskState } from '../model/task.js';
+import { threadScript } from '../thread-script.js';
+import { ArrowTableWriter, type ColumnSpec } from './arrow-table.js';
+import type { TaskTimes } from './summary.js';
+
+/**
+ * Where the rows are written:
+ * - `auto`: in this thread for a run of fewer than {@link THREAD_AFTER} rows; from that row on, the
+ *   helper thread writes them all (the ring still holds them, so it begins at the first). Only the
+ *   main thread hands rows over: a sweep worker writes its own, its siblings have the other cores.
+ * - `thread`: in the helper thread from the first row (tests use it on small runs).
+ * - `inline`: always in this thread.
+ * All three write the same bytes.
+ */
+export type TaskRowMode = 'auto' | 'thread' | 'inline';
+
+/** Records the ring holds (a power of two). */
+export const RING_RECORDS = 65_536;
+/**
+ * The row at which `auto` starts the helper thread. Far below {@link RING_RECORDS}, so the thread
+ * has the time to start (about 0.1 s) while the simulation goes on filling the ring.
+ */
+export const THREAD_AFTER = 4_096;
+/** Bytes of names (task, job, tenant and machine ids) the ring holds. */
+export const RING_BYTES = 4 << 20;
+/** The producer publishes its head every this many records (a power of two), and before it waits. */
+const PUBLISH_EVERY = 1024;
+/** How long the producer waits for the helper thread without any progress before it gives up. */
+const STALL_MS = 60_000;
+
+/** Task states and kinds in code order: a record carries the code, the writer the UTF-8 bytes. */
+const STATES: readonly TaskState[] = ['waiting', 'running', 'finished', 'killed', 'preempted', 'unschedulable'];
+const KINDS: readonly TaskKind[] = ['batch', 'service'];
+const STATE_BYTES = STATES.map((s) => Buffer.from(s, 'utf8'));
+const KIND_BYTES = KINDS.map((k) => Buffer.from(k, 'utf8'));
+
+// Control words (Int32): producer and consumer positions as wrapping int32 counters, the ring's state,
+// who sleeps, a signal counter the consumer sleeps on, and the length of a failure's message.
+const HEAD = 0;
+const TAIL = 1;
+const STATE = 2;
+const PRODUCER_WAITING = 3;
+const CONSUMER_WAITING = 4;
+const SIGNAL = 5;
+const ERROR_LENGTH = 6;
+const CONTROL_WORDS = 8;
+const ERROR_BYTES = 4096;
+
+// Ring states. The producer moves OPEN or RUNNING to CLOSING or ABORTING; the consumer moves OPEN to
+// RUNNING when it begins, and CLOSING or ABORTING to DONE, or anything to FAILED.
+const OPEN = 0;
+const RUNNING = 1;
+const CLOSING = 2;
+const ABORTING = 3;
+const DONE = 4;
+const FAILED = 5;
+
+// Fields of one record (Float64). Name lengths of -1 mean "the same as before": the previous row's
+// job, or the tenant or machine already sent under that key.
+const BYTES_START = 0; // absolute byte position of the record's names (id, then those sent)
+const BYTES_END = 1;
+const ID = 2;
+const JOB = 3;
+const TENANT_KEY = 4; // the task's tenant index, -1 if it has none
+const TENANT = 5;
+const MACHINE_KEY = 6; // machine slot, -1 if never placed (machine_id is null)
+const MACHINE = 7;
+const ATTEMPT = 8;
+const STATE_CODE = 9;
+const KIND_CODE = 10;
+const PRIORITY = 11;
+const SUBMIT = 12;
+const START = 13;
+const END = 14;
+const WAIT = 15;
+const RUN = 16;
+const SLOWDOWN = 17;
+const BOUNDED = 18;
+const DEMAND = 19;
+
+/** The shared memory of one run's rows: what the helper thread is sent. */
+interface Ring {
+  readonly control: Int32Array;
+  readonly records: Float64Array;
+  readonly bytes: Uint8Array;
+  readonly error: Uint8Array;
+  readonly stride: number;
+  readonly mask: number;
+}
+
+/** What the helper thread is asked to do: drain `ring` into the Arrow file `path`. */
+export interface TaskRowJob {
+  readonly ring: Ring;
+  readonly path: string;
+  readonly specs: readonly ColumnSpec[];
+  readonly dims: number;
+}
+
+function newRing(dims: number, records: number, bytes: number): Ring {
+  const stride = DEMAND + dims;
+  return {
+    control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS)),
+    records: new Float64Array(new SharedArrayBuffer(8 * stride * records)),
+    bytes: new Uint8Array(new SharedArrayBuffer(bytes)),
+    error: new Uint8Array(new SharedArrayBuffer(ERROR_BYTES)),
+    stride,
+    mask: records - 1,
+  };
+}
+
+/** The helper thread, started on first need and shared by the runs of this process, one run at a time. */
+let helper: Worker | null = null;
+let helperBusy = false;
+
+function helperThread(): Worker {
+  if (helper === null) {
+    const worker = new Worker(threadScript('task-row-thread', import.meta.url));
+    worker.unref();
+    // a thread that dies is replaced for the next run; the run it served fails on its stall timeout
+    worker.on('error', () => undefined);
+    worker.on('exit', () => {
+      if (helper === worker) helper = null;
+    });
+    helper = worker;
+  }
+  return helper;
+}
+
+/**
+ * The producer side, used by the run's recorder: one {@link write} per ended task attempt, then
+ * {@link close} (or {@link abort} after a failure). Nothing is allocated per row.
+ */
+export class TaskRows {
+  private readonly ring: Ring;
+  private readonly text: Buffer;
+  /** Bytes of names the ring holds. */
+  private readonly capacity: number;
+  private head = 0;
+  private tail = 0;
+  /** Absolute position after the last name byte written. */
+  private bytesHead = 0;
+  private lastJob: string | null = null;
+  private sentTenants: Uint8Array<ArrayBuffer> = new Uint8Array(64);
+  private sentMachines: Uint8Array<ArrayBuffer> = new Uint8Array(1024);
+  /** The writer when rows are written in this thread; null before the first drain or when threaded. */
+  private inline: TaskRowWriter | null = null;
+  private threaded = false;
+  private closed = false;
+
+  constructor(
+    private readonly path: string,
+    private readonly specs: readonly ColumnSpec[],
+    private readonly dims: number,
+    private readonly mode: TaskRowMode = 'auto',
+    records = RING_RECORDS,
+    bytes = RING_BYTES,
+  ) {
+    if (!Number.isInteger(Math.log2(records)) || records < PUBLISH_EVERY) throw new RangeError(`The task ring takes a power of two ≥ ${PUBLISH_EVERY} records, got ${records}`);
+    if (!(bytes >= 1024)) throw new RangeError(`The task ring takes at least 1,024 bytes of names, got ${bytes}`);
+    this.ring = newRing(dims, records, bytes);
+    this.capacity = bytes;
+    this.text = Buffer.from(this.ring.bytes.buffer);
+    if (mode === 'thread') this.startThread();
+  }
+
+  /** True once the rows go to the helper thread. */
+  get inHelperThread(): boolean {
+    return this.threaded;
+  }
+
+  /** Queues the row of `task`, which has ended (or is left at the end of the run). */
+  write(task: Task, times: TaskTimes, machineIds: readonly string[]): void {
+    const ring = this.ring;
+    const id = task.id;
+    const job = task.job === this.lastJob ? null : task.job;
+    const tenantKey = task.tenantIndex;
+    const tenant = tenantKey >= 0 && tenantKey < this.sentTenants.length && this.sentTenants[tenantKey] === 1 ? null : task.tenant;
+    const m = task.machine;
+    const machine = m < 0 || (m < this.sentMachines.length && this.sentMachines[m] === 1) ? null : (machineIds[m] as string);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    const most = 3 * (id.length + (job === null ? 0 : job.length) + (tenant === null ? 0 : tenant.length) + (machine === null ? 0 : machine.length));
+    if (most > this.capacity / 4) throw new RangeError(`Task ${JSON.stringify(id.slice(0, 60))} has ids and names too long for tasks.arrow (over ${this.capacity / 4} bytes)`);
+    let at = this.bytesHead;
+    let p = at % this.capacity;
+    if (p + most > this.capacity) {
+      // names never wrap: skip to the ring's start
+      at += this.capacity - p;
+      p = 0;
+    }
+    if (((this.head - this.tail) | 0) > ring.mask || at + most - this.consumedBytes() > this.capacity) {
+      this.makeRoom(at - this.bytesHead + most);
+      // the ring may have been drained here, so place the names again
+      at = this.bytesHead;
+      p = at % this.capacity;
+      if (p + most > this.capacity) {
+        at += this.capacity - p;
+        p = 0;
+      }
+    }
+    const r = (this.head & ring.mask) * ring.stride;
+    const records = ring.records;
+    records[r + BYTES_START] = at;
+    const text = this.text;
+    let q = p + put(text, p, id);
+    records[r + ID] = q - p;
+    if (job === null) {
+      records[r + JOB] = -1;
+    } else {
+      const from = q;
+      q += put(text, q, job);
+      records[r + JOB] = q - from;
+      this.lastJob = job;
+    }
+    records[r + TENANT_KEY] = tenantKey;
+    if (tenant === null) {
+      records[r + TENANT] = -1;
+    } else {
+      const from = q;
+      q += put(text, q, tenant);
+      records[r + TENANT] = q - from;
+      if (tenantKey >= 0) this.sentTenants = mark(this.sentTenants, tenantKey);
+    }
+    records[r + MACHINE_KEY] = m;
+    if (machine === null) {
+      records[r + MACHINE] = -1;
+    } else {
+      const from = q;
+      q += put(text, q, machine);
+      records[r + MACHINE] = q - from;
+      this.sentMachines = mark(this.sentMachines, m);
+    }
+    this.bytesHead = at + (q - p);
+    records[r + BYTES_END] = this.bytesHead;
+    records[r + ATTEMPT] = task.attempt;
+    records[r + STATE_CODE] = code(STATES, task.state, 'state');
+    records[r + KIND_CODE] = code(KINDS, task.kind, 'kind');
+    records[r + PRIORITY] = task.priority;
+    records[r + SUBMIT] = task.submit;
+    records[r + START] = task.start;
+    records[r + END] = task.end;
+    records[r + WAIT] = times.wait;
+    records[r + RUN] = times.run;
+    records[r + SLOWDOWN] = times.slowdown;
+    records[r + BOUNDED] = times.bounded;
+    const demand = task.demand;
+    for (let d = 0; d < this.dims; d++) records[r + DEMAND + d] = demand[d] as number;
+    this.head = (this.head + 1) | 0;
+    if ((this.head & (PUBLISH_EVERY - 1)) === 0) this.everyBlock();
+  }
+
+  /** Every {@link PUBLISH_EVERY} rows: publishes them to the helper thread, or starts it once a run has enough. */
+  private everyBlock(): void {
+    if (!this.threaded && this.mode === 'auto' && this.inline === null && this.head >= THREAD_AFTER) this.startThread();
+    if (this.threaded) this.publish();
+  }
+
+  /** Writes the rows still queued and the file's footer, and closes it. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.threaded) {
+      this.drainHere();
+      (this.inline ?? this.openInline()).close();
+      return;
+    }
+    const control = this.ring.control;
+    if (Atomics.compareExchange(control, STATE, OPEN, ABORTING) === OPEN) {
+      // the helper has not come to this run yet (it may still be starting): the rows are written here
+      // instead, and the helper skips the run when it comes to it
+      helperBusy = false;
+      this.threaded = false;
+      this.drainHere();
+      (this.inline as TaskRowWriter).close();
+      return;
+    }
+    this.publish();
+    if (this.moveTo(CLOSING) !== null) this.waitWhile(STATE, CLOSING);
+    helperBusy = false;
+    if (Atomics.load(control, STATE) === FAILED) throw this.failure();
+  }
+
+  /** Stops after a failure: the file is closed unfinished (the caller removes it). */
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (!this.threaded) {
+      this.inline?.abort();
+      return;
+    }
+    // a helper that has not begun this run will see the abort and skip it; one that has closes the file first
+    if (this.moveTo(ABORTING) === RUNNING) this.waitWhile(STATE, ABORTING);
+    helperBusy = false;
+  }
+
+  /** Moves the ring from OPEN or RUNNING to `state` and wakes the consumer; returns the state left, or null if it had already failed. */
+  private moveTo(state: number): number | null {
+    const control = this.ring.control;
+    for (;;) {
+      const was = Atomics.load(control, STATE);
+      if (was !== OPEN && was !== RUNNING) return null;
+      if (Atomics.compareExchange(control, STATE, was, state) !== was) continue;
+      this.signal();
+      return was;
+    }
+  }
+
+  /** Absolute byte position the consumer has read up to (the end of the last record consumed). */
+  private consumedBytes(): number {
+    if (this.tail === this.head) return this.bytesHead;
+    if (this.tail === 0) return 0;
+    const ring = this.ring;
+    return ring.records[(((this.tail - 1) | 0) & ring.mask) * ring.stride + BYTES_END] as number;
+  }
+
+  /** Waits (or, in this thread, drains) until a record and `bytes` name bytes fit. */
+  private makeRoom(bytes: number): void {
+    const ring = this.ring;
+    const fits = (): boolean => ((this.head - this.tail) | 0) <= ring.mask && this.bytesHead + bytes - this.consumedBytes() <= this.capacity;
+    if (!this.threaded) {
+      this.drainHere();
+      return;
+    }
+    this.publish();
+    const control = ring.control;
+    let waited = 0;
+    for (;;) {
+      this.tail = Atomics.load(control, TAIL);
+      if (fits()) return;
+      if (Atomics.load(control, STATE) === FAILED) throw this.failure();
+      Atomics.store(control, PRODUCER_WAITING, 1);
+      const seen = Atomics.load(control, TAIL);
+      const outcome = seen === this.tail ? Atomics.wait(control, TAIL, seen, 1000) : 'not-equal';
+      Atomics.store(control, PRODUCER_WAITING, 0);
+      waited = outcome === 'timed-out' ? waited + 1000 : 0;
+      if (waited >= STALL_MS) throw new Error(`The thread writing tasks.arrow made no progress for ${STALL_MS / 1000} s`);
+    }
+  }
+
+  private startThread(): void {
+    if (!isMainThread || helperBusy) return;
+    helperBusy = true;
+    this.threaded = true;
+    helperThread().postMessage({ ring: this.ring, path: this.path, specs: this.specs, dims: this.dims } satisfies TaskRowJob);
+  }
+
+  private openInline(): TaskRowWriter {
+    this.inline = new TaskRowWriter(this.path, this.specs, this.dims);
+    return this.inline;
+  }
+
+  /** Writes every queued record in this thread. */
+  private drainHere(): void {
+    const writer = this.inline ?? this.openInline();
+    writer.drain(this.ring, this.tail, this.head);
+    this.tail = this.head;
+  }
+
+  private publish(): void {
+    const control = this.ring.control;
+    Atomics.store(control, HEAD, this.head);
+    if (Atomics.load(control, CONSUMER_WAITING) === 1) this.signal();
+  }
+
+  private signal(): void {
+    Atomics.add(this.ring.control, SIGNAL, 1);
+    Atomics.notify(this.ring.control, SIGNAL);
+  }
+
+  /** Waits while control word `word` holds `value`, giving up after {@link STALL_MS}. */
+  private waitWhile(word: number, value: number): void {
+    const control = this.ring.control;
+    let waited = 0;
+    let tail = Atomics.load(control, TAIL);
+    while (Atomics.load(control, word) === value) {
+      if (Atomics.wait(control, word, value, 1000) !== 'timed-out') continue;
+      const now = Atomics.load(control, TAIL);
+      waited = now === tail ? waited + 1000 : 0;
+      tail = now;
+      if (waited >= STALL_MS) throw new Error(`The thread writing tasks.arrow made no progress for ${STALL_MS / 1000} s`);
+    }
+  }
+
+  /** The helper's failure as an error for this thread; the helper has finished with the run, so it is free again. */
+  private failure(): Error {
+    helperBusy = false;
+    const ring = this.ring;
+    return new Error(`Writing tasks.arrow failed: ${Buffer.from(ring.error.slice(0, Atomics.load(ring.control, ERROR_LENGTH))).toString('utf8')}`);
+  }
+}
+
+/** Writes `s` at `p` as UTF-8 and returns the bytes written: ASCII byte by byte, anything else through Buffer#write. */
+function put(text: Buffer, p: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return text.write(s, p, 'utf8');
+    text[p + i] = c;
+  }
+  return n;
+}
+
+/** `flags` with entry `i` set to 1, grown to take it. */
+function mark(flags: Uint8Array<ArrayBuffer>, i: number): Uint8Array<ArrayBuffer> {
+  let out = flags;
+  if (i >= out.length) {
+    out = new Uint8Array(Math.max(2 * out.length, i + 1));
+    out.set(flags);
+  }
+  out[i] = 1;
+  return out;
+}
+
+function code(table: readonly string[], value: string, what: string): number {
+  const i = table.indexOf(value);
+  if (i < 0) throw new RangeError(`Unknown task ${what} ${JSON.stringify(value)}`);
+  return i;
+}
+
+/** The consumer side: writes ring records as rows of tasks.arrow. */
+export class TaskRowWriter {
+  private readonly writer: ArrowTableWriter;
+  private readonly tenants: Uint8Array[] = [];
+  private readonly machines: Uint8Array[] = [];
+  private lastJob = new Uint8Array(64);
+  private lastJobLength = 0;
+  private readonly demandCol: number;
+
+  constructor(path: string, specs: readonly ColumnSpec[], private readonly dims: number) {
+    this.writer = new ArrowTableWriter(path, specs);
+    this.demandCol = specs.length - dims;
+  }
+
+  /** Writes records `from` (inclusive) to `to` (exclusive), wrapping int32 positions. */
+  drain(ring: Ring, from: number, to: number): void {
+    for (let i = from; i !== to; i = (i + 1) | 0) this.row(ring, (i & ring.mask) * ring.stride);
+  }
+
+  close(): void {
+    this.writer.close();
+  }
+
+  abort(): void {
+    this.writer.abort();
+  }
+
+  private row(ring: Ring, r: number): void {
+    const w = this.writer;
+    const records = ring.records;
+    const bytes = ring.bytes;
+    let p = (records[r + BYTES_START] as number) % bytes.length;
+    const idLength = records[r + ID] as number;
+    w.utf8(0, bytes, p, idLength);
+    p += idLength;
+    const jobLength = records[r + JOB] as number;
+    if (jobLength >= 0) {
+      if (jobLength > this.lastJob.length) this.lastJob = new Uint8Array(2 * jobLength);
+      for (let i = 0; i < jobLength; i++) this.lastJob[i] = bytes[p + i] as number;
+      this.lastJobLength = jobLength;
+      p += jobLength;
+    }
+    w.utf8(1, this.lastJob, 0, this.lastJobLength);
+    p = this.named(2, this.tenants, records[r + TENANT_KEY] as number, records[r + TENANT] as number, bytes, p);
+    w.int(3, records[r + ATTEMPT] as number);
+    const state = STATE_BYTES[records[r + STATE_CODE] as number] as Buffer;
+    w.utf8(4, state, 0, state.length);
+    const kind = KIND_BYTES[records[r + KIND_CODE] as number] as Buffer;
+    w.utf8(5, kind, 0, kind.length);
+    w.int(6, records[r + PRIORITY] as number);
+    const machine = records[r + MACHINE_KEY] as number;
+    if (machine >= 0) this.named(7, this.machines, machine, records[r + MACHINE] as number, bytes, p);
+    else w.null(7);
+    w.float(8, microsToSeconds(records[r + SUBMIT] as number));
+    const start = records[r + START] as number;
+    if (start >= 0) w.float(9, microsToSeconds(start));
+    else w.null(9);
+    const end = records[r + END] as number;
+    if (end >= 0) w.float(10, microsToSeconds(end));
+    else w.null(10);
+    w.floatOrNull(11, records[r + WAIT] as number);
+    w.floatOrNull(12, records[r + RUN] as number);
+    w.floatOrNull(13, records[r + SLOWDOWN] as number);
+    w.floatOrNull(14, records[r + BOUNDED] as number);
+    for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, records[r + DEMAND + d] as number);
+    w.endRow();
+  }
+
+  /**
+   * Writes a tenant or machine name into `col`: the `length` bytes at `p` when sent with this
+   * record (kept under `key` if it has one), else the bytes kept under `key`. Returns the position
+   * after the bytes it read.
+   */
+  private named(col: number, kept: Uint8Array[], key: number, length: number, bytes: Uint8Array, p: number): number {
+    if (length < 0) {
+      const name = kept[key] as Uint8Array;
+      this.writer.utf8(col, name, 0, name.length);
+      return p;
+    }
+    this.writer.utf8(col, bytes, p, length);
+    if (key >= 0) kept[key] = bytes.slice(p, p + length);
+    return p + length;
+  }
+}
+
+/**
+ * The helper thread's side: drains `job.ring` into its file until the producer closes or aborts
+ * it. A failure is reported through the ring (the producer throws it), never thrown here.
+ */
+export function consumeTaskRows(job: TaskRowJob): void {
+  const { ring } = job;
+  const control = ring.control;
+  // a run closing before the thread came to it still has its rows written; an aborted one is skipped
+  if (Atomics.compareExchange(control, STATE, OPEN, RUNNING) === ABORTING) {
+    finishAs(control, DONE);
+    return;
+  }
+  let writer: TaskRowWriter | null = null;
+  try {
+    writer = new TaskRowWriter(job.path, job.specs, job.dims);
+    let tail = Atomics.load(control, TAIL);
+    for (;;) {
+      const head = Atomics.load(control, HEAD);
+      if (head !== tail) {
+        // in slices, so a producer waiting for room goes on early
+        const to = ((head - tail) | 0) > 1024 ? (tail + 1024) | 0 : head;
+        writer.drain(ring, tail, to);
+        tail = to;
+        Atomics.store(control, TAIL, tail);
+        if (Atomics.load(control, PRODUCER_WAITING) === 1) Atomics.notify(control, TAIL);
+        continue;
+      }
+      const state = Atomics.load(control, STATE);
+      if (state === CLOSING) {
+        if (Atomics.load(control, HEAD) !== tail) continue;
+        writer.close();
+        finishAs(control, DONE);
+        return;
+      }
+      if (state === ABORTING) {
+        writer.abort();
+        finishAs(control, DONE);
+        return;
+      }
+      Atomics.store(control, CONSUMER_WAITING, 1);
+      const signal = Atomics.load(control, SIGNAL);
+      if (Atomics.load(control, HEAD) === tail && Atomics.load(control, STATE) === RUNNING) Atomics.wait(control, SIGNAL, signal);
+      Atomics.store(control, CONSUMER_WAITING, 0);
+    }
+  } catch (error) {
+    writer?.abort();
+    const message = Buffer.from(error instanceof Error ? error.message : String(error), 'utf8').subarray(0, ERROR_BYTES);
+    ring.error.set(message);
+    Atomics.store(control, ERROR_LENGTH, message.length);
+    finishAs(control, FAILED);
+  }
+}
+
+/** Sets the ring's final state and wakes a producer waiting on either its state or its room. */
+function finishAs(control: Int32Array, state: number): void {
+  Atomics.store(control, STATE, state);
+  Atomics.notify(control, STATE);
+  Atomics.notify(control, TAIL);
+}

@@ -1,0 +1,194 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { benchCluster, benchTrace } from '../../bench/workload.js';
+import { resolvePolicy } from '../../policies/index.js';
+import { microsToSeconds, secondsToMicros } from '../../src/engine/time.js';
+import { PendingDir } from '../../src/experiment/run-dir.js';
+import { runGroups, Simulation } from '../../src/experiment/simulation.js';
+import { RunRecorder } from '../../src/metrics/recorder.js';
+import { PowerOutputs } from '../../src/power/outputs.js';
+import { syntheticTrace } from '../../src/traces/synthetic.js';
+import { makeTask, newTaskSpec, type Task, type TaskKind, type TaskState } from '../../src/model/task.js';
+import { NONE } from '../../src/model/constraints.js';
+import { taskColumns } from '../../src/metrics/schemas.js';
+import { taskTimes } from '../../src/metrics/summary.js';
+import { TaskRows, type TaskRowMode } from '../../src/metrics/task-rows.js';
+import { readArrowRows, type Row } from '../helpers/arrow.js';
+
+const root = mkdtempSync(join(tmpdir(), 'clustersim-task-rows-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const RESOURCES = { names: ['cpu', 'mem', 'gpu'], units: ['millicore', 'MiB', 'milliGPU'] };
+const SPECS = taskColumns(RESOURCES);
+const STATES: TaskState[] = ['finished', 'killed', 'preempted', 'unschedulable', 'waiting', 'running'];
+/** Machine ids by slot, one of them not ASCII. */
+const MACHINES = Array.from({ length: 40 }, (_, k) => (k === 5 ? 'machine-ñ' : `m-${k}`));
+
+/**
+ * Task `i` of a varied run: ids and names partly outside ASCII, jobs that change every third row,
+ * seven indexed tenants and some without an index, tasks never placed, every state and kind.
+ */
+function task(i: number): Task {
+  const id = i % 97 === 0 ? `tâche-${i}` : i % 89 === 0 ? `t😀${i}` : `task-${i}`;
+  const state = STATES[i % STATES.length] as TaskState;
+  const unplaced = i % 13 === 0 || state === 'unschedulable' || state === 'waiting';
+  const lone = i % 50 === 0;
+  const t = makeTask(
+    newTaskSpec({
+      id,
+      job: `job-${Math.floor(i / 3)}`,
+      tenant: lone ? 'lone-ü' : `team-${i % 7}`,
+      priority: i % 5,
+      kind: (i % 2 === 0 ? 'batch' : 'service') as TaskKind,
+      submit: i * 1_000,
+      duration: 2_000,
+      demand: Float64Array.of((i % 4) * 1_000, 2_048, i % 3 === 0 ? 500 : 0),
+      constraints: NONE,
+    }),
+    i,
+  );
+  t.tenantIndex = lone ? -1 : i % 7;
+  t.attempt = i % 3;
+  t.state = state;
+  if (!unplaced) {
+    t.machine = i % MACHINES.length;
+    t.start = t.submit + 500 + (i % 11);
+    if (state !== 'running') t.end = t.start + 2_000 + (i % 7) * 1_000;
+  }
+  return t;
+}
+
+/** Writes tasks 0 … n − 1 through a ring of `records` records and `bytes` name bytes into `name`. */
+function write(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number): { path: string; threaded: boolean } {
+  const path = join(root, name);
+  const rows = new TaskRows(path, SPECS, RESOURCES.names.length, mode, records, bytes);
+  const times = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
+  for (let i = 0; i < n; i++) {
+    const t = task(i);
+    rows.write(t, taskTimes(t, times), MACHINES);
+  }
+  const threaded = rows.inHelperThread;
+  rows.close();
+  return { path, threaded };
+}
+
+/** The row tasks.arrow must hold for task `i`, by the column definitions in the README. */
+function expected(i: number): Row {
+  const t = task(i);
+  const times = taskTimes(t);
+  const orNull = (x: number) => (Number.isNaN(x) ? null : x);
+  return {
+    task_id: t.id,
+    job_id: t.job,
+    tenant: t.tenant,
+    attempt: t.attempt,
+    state: t.state,
+    kind: t.kind,
+    priority: t.priority,
+    machine_id: t.machine >= 0 ? (MACHINES[t.machine] as string) : null,
+    submit_s: microsToSeconds(t.submit),
+    start_s: t.start >= 0 ? microsToSeconds(t.start) : null,
+    end_s: t.end >= 0 ? microsToSeconds(t.end) : null,
+    wait_s: orNull(times.wait),
+    run_s: orNull(times.run),
+    slowdown: orNull(times.slowdown),
+    bounded_slowdown: orNull(times.bounded),
+    demand_cpu: t.demand[0] as number,
+    demand_mem: t.demand[1] as number,
+    demand_gpu: t.demand[2] as number,
+  };
+}
+
+describe('tasks.arrow rows through the ring', () => {
+  it('hold every field of every task, in order, written in this thread', () => {
+    const { path } = write('inline.arrow', 3_000, 'inline');
+    const rows = readArrowRows(path);
+    expect(rows).toHaveLength(3_000);
+    rows.forEach((row, i) => expect(row).toEqual(expected(i)));
+    // the cases the varied run is meant to cover are really in it
+    expect(rows.filter((r) => r.machine_id === null).length).toBeGreaterThan(100);
+    expect(rows.some((r) => r.machine_id === 'machine-ñ')).toBe(true);
+    expect(rows.some((r) => r.tenant === 'lone-ü')).toBe(true);
+    expect(rows.some((r) => String(r.task_id).startsWith('t😀'))).toBe(true);
+  });
+
+  it('are the same bytes whether the helper thread or this one writes them, through a ring that wraps many times', () => {
+    // 1,024 records and 16 KiB of names: both wrap about ten times over 10,000 rows
+    const inline = write('small-inline.arrow', 10_000, 'inline', 1_024, 16_384);
+    const threaded = write('small-thread.arrow', 10_000, 'thread', 1_024, 16_384);
+    expect(threaded.threaded).toBe(true);
+    const bytes = readFileSync(inline.path);
+    expect(readFileSync(threaded.path).equals(bytes)).toBe(true);
+    const rows = readArrowRows(threaded.path);
+    expect(rows).toHaveLength(10_000);
+    rows.forEach((row, i) => expect(row).toEqual(expected(i)));
+  });
+
+  it('go to the helper thread in auto mode only once a run has enough rows, with the same bytes', () => {
+    const small = write('auto-small.arrow', 1_000, 'auto');
+    expect(small.threaded).toBe(false);
+    expect(readFileSync(small.path).equals(readFileSync(write('inline-small.arrow', 1_000, 'inline').path))).toBe(true);
+    const big = write('auto-big.arrow', 20_000, 'auto');
+    expect(big.threaded).toBe(true);
+    expect(readFileSync(big.path).equals(readFileSync(write('inline-big.arrow', 20_000, 'inline').path))).toBe(true);
+  });
+
+  it('make an empty table with the schema when no task ended', () => {
+    for (const mode of ['inline', 'thread'] as const) {
+      const { path } = write(`empty-${mode}.arrow`, 0, mode);
+      expect(readArrowRows(path)).toEqual([]);
+    }
+  });
+
+  it('report a file that cannot be written, from either thread', () => {
+    for (const mode of ['inline', 'thread'] as const) {
+      expect(() => write(join('no-such-dir', `${mode}.arrow`), 5_000, mode, 1_024)).toThrow(/no such file or directory/);
+    }
+  });
+
+  it('refuse a task whose names do not fit the ring, naming the task', () => {
+    const rows = new TaskRows(join(root, 'long.arrow'), SPECS, 3, 'inline', 1_024, 1_024);
+    const t = task(1);
+    (t as { id: string }).id = 'x'.repeat(200);
+    expect(() => rows.write(t, taskTimes(t), MACHINES)).toThrow(/Task "x{60}" has ids and names too long/);
+    rows.abort();
+  });
+
+  it('let the helper thread take the next run after an aborted one', () => {
+    const path = join(root, 'aborted.arrow');
+    const rows = new TaskRows(path, SPECS, 3, 'thread', 1_024);
+    for (let i = 0; i < 3_000; i++) rows.write(task(i), taskTimes(task(i)), MACHINES);
+    rows.abort();
+    const after = write('after-abort.arrow', 2_000, 'thread');
+    expect(after.threaded).toBe(true);
+    expect(readArrowRows(after.path)).toHaveLength(2_000);
+  });
+});
+
+/** A whole run of 6,000 generated tasks, recorded with tasks.arrow written as `mode` says; returns its directory. */
+async function simulate(name: string, mode: TaskRowMode): Promise<string> {
+  const cluster = benchCluster(30);
+  const trace = syntheticTrace({ ...benchTrace(6_000, cluster), tenants: 12 });
+  const dir = new PendingDir(join(root, name));
+  const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster), undefined, mode);
+  const sim = new Simulation({ cluster, trace, policy: resolvePolicy('drf+first-fit', {}), seed: 5, sampleInterval: secondsToMicros(30) }, recorder);
+  await sim.run();
+  dir.writeJson('summary.json', recorder.finish(sim));
+  dir.commit();
+  return join(root, name);
+}
+
+describe('a run recorded with tasks.arrow written by the helper thread', () => {
+  it('has the same files, byte for byte, as one written in this thread', async () => {
+    const inline = await simulate('run-inline', 'inline');
+    for (const mode of ['auto', 'thread'] as const) {
+      const other = await simulate(`run-${mode}`, mode);
+      const files = readdirSync(inline).sort();
+      expect(readdirSync(other).sort()).toEqual(files);
+      for (const f of files) expect(readFileSync(join(other, f)).equals(readFileSync(join(inline, f))), f).toBe(true);
+    }
+    expect(readArrowRows(join(inline, 'tasks.arrow'))).toHaveLength(6_000);
+  });
+});
