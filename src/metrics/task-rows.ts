@@ -141,6 +141,8 @@ export class TaskRows {
   private readonly capacity: number;
   private head = 0;
   private tail = 0;
+  /** The head at the last wake-up of the helper. */
+  private woken = 0;
   /** Absolute position after the last name byte written. */
   private bytesHead = 0;
   private lastJob: string | null = null;
@@ -277,7 +279,7 @@ export class TaskRows {
       (this.inline as TaskRowWriter).close();
       return;
     }
-    this.publish();
+    this.publish(true);
     if (this.moveTo(CLOSING) !== null) this.waitWhile(STATE, CLOSING);
     helperBusy = false;
     if (Atomics.load(control, STATE) === FAILED) throw this.failure();
@@ -324,7 +326,7 @@ export class TaskRows {
       this.drainHere();
       return;
     }
-    this.publish();
+    this.publish(true);
     const control = ring.control;
     let waited = 0;
     for (;;) {
@@ -359,10 +361,18 @@ export class TaskRows {
     this.tail = this.head;
   }
 
-  private publish(): void {
+  /**
+   * Makes the rows written so far visible to the helper. A sleeping helper is woken only once a
+   * quarter of the ring waits for it, or when `wake` says this thread needs it now: a wake-up costs
+   * far more than the rows between two, so the helper works in a few long bursts.
+   */
+  private publish(wake = false): void {
     const control = this.ring.control;
     Atomics.store(control, HEAD, this.head);
-    if (Atomics.load(control, CONSUMER_WAITING) === 1) this.signal();
+    if (!wake && ((this.head - this.woken) | 0) <= this.ring.mask >> 2) return;
+    if (Atomics.load(control, CONSUMER_WAITING) !== 1) return;
+    this.woken = this.head;
+    this.signal();
   }
 
   private signal(): void {
