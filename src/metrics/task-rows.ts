@@ -27,6 +27,12 @@ export const RING_RECORDS = 65_536;
 export const THREAD_AFTER = 4_096;
 /** Bytes of names (task, job, tenant and machine ids) the ring holds. */
 export const RING_BYTES = 4 << 20;
+/**
+ * A run starts with a ring this small (and {@link THREAD_AFTER} records), which it drains itself
+ * when full: a short run, or one in a sweep worker, never holds the big ring. The helper thread
+ * gets a big ring, with the rows so far copied in.
+ */
+const FIRST_RING_BYTES = 512 << 10;
 /** The producer publishes its head every this many records (a power of two), and before it waits. */
 const PUBLISH_EVERY = 1024;
 /** How long the producer waits for the helper thread without any progress before it gives up. */
@@ -135,10 +141,10 @@ function helperThread(): Worker {
  * {@link close} (or {@link abort} after a failure). Nothing is allocated per row.
  */
 export class TaskRows {
-  private readonly ring: Ring;
-  private readonly text: Buffer;
+  private ring: Ring;
+  private text: Buffer;
   /** Bytes of names the ring holds. */
-  private readonly capacity: number;
+  private capacity: number;
   private head = 0;
   private tail = 0;
   /** The head at the last wake-up of the helper. */
@@ -158,14 +164,15 @@ export class TaskRows {
     private readonly specs: readonly ColumnSpec[],
     private readonly dims: number,
     private readonly mode: TaskRowMode = 'auto',
-    records = RING_RECORDS,
-    bytes = RING_BYTES,
+    private readonly records = RING_RECORDS,
+    private readonly bytes = RING_BYTES,
   ) {
     if (!Number.isInteger(Math.log2(records)) || records < PUBLISH_EVERY) throw new RangeError(`The task ring takes a power of two ≥ ${PUBLISH_EVERY} records, got ${records}`);
     if (!(bytes >= 1024)) throw new RangeError(`The task ring takes at least 1,024 bytes of names, got ${bytes}`);
-    this.ring = newRing(dims, records, bytes);
-    this.capacity = bytes;
-    this.text = Buffer.from(this.ring.bytes.buffer);
+    const first = mode === 'thread' ? newRing(dims, records, bytes) : newRing(dims, Math.min(records, THREAD_AFTER), Math.min(bytes, FIRST_RING_BYTES));
+    this.ring = first;
+    this.capacity = first.bytes.length;
+    this.text = Buffer.from(first.bytes.buffer);
     if (mode === 'thread') this.startThread();
   }
 
@@ -344,9 +351,25 @@ export class TaskRows {
 
   private startThread(): void {
     if (!isMainThread || helperBusy) return;
+    if (this.ring.mask + 1 < this.records || this.capacity < this.bytes) {
+      // rows written here already, or their names wrapped round the ring: this run stays here
+      if (this.tail !== 0 || this.inline !== null || this.bytesHead > this.capacity) return;
+      this.grow();
+    }
     helperBusy = true;
     this.threaded = true;
     helperThread().postMessage({ ring: this.ring, path: this.path, specs: this.specs, dims: this.dims } satisfies TaskRowJob);
+  }
+
+  /** Moves the rows so far (none drained, names unwrapped) into a ring of the helper's size. */
+  private grow(): void {
+    const small = this.ring;
+    const big = newRing(this.dims, this.records, this.bytes);
+    big.records.set(small.records.subarray(0, this.head * small.stride));
+    big.bytes.set(small.bytes.subarray(0, this.bytesHead));
+    this.ring = big;
+    this.capacity = big.bytes.length;
+    this.text = Buffer.from(big.bytes.buffer);
   }
 
   private openInline(): TaskRowWriter {

@@ -135,6 +135,26 @@ describe('tasks.arrow rows through the ring', () => {
     expect(readFileSync(big.path).equals(readFileSync(write('inline-big.arrow', 20_000, 'inline').path))).toBe(true);
   });
 
+  it('stay in this thread in auto mode when names overflow the small first ring before the switch, with the same bytes', () => {
+    // 200-character ids fill the first ring's 512 KiB of names before row 4,096, so the run drains it itself
+    const writeLong = (name: string, mode: TaskRowMode) => {
+      const path = join(root, name);
+      const rows = new TaskRows(path, SPECS, 3, mode);
+      for (let i = 0; i < 6_000; i++) {
+        const t = task(i);
+        (t as { id: string }).id = `${'x'.repeat(200)}-${i}`;
+        rows.write(t, taskTimes(t), MACHINES);
+      }
+      const threaded = rows.inHelperThread;
+      rows.close();
+      return { path, threaded };
+    };
+    const auto = writeLong('long-auto.arrow', 'auto');
+    expect(auto.threaded).toBe(false);
+    expect(readFileSync(auto.path).equals(readFileSync(writeLong('long-inline.arrow', 'inline').path))).toBe(true);
+    expect(readArrowRows(auto.path)[5_999]?.task_id).toBe(`${'x'.repeat(200)}-5999`);
+  });
+
   it('make an empty table with the schema when no task ended', () => {
     for (const mode of ['inline', 'thread'] as const) {
       const { path } = write(`empty-${mode}.arrow`, 0, mode);
