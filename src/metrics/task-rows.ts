@@ -216,32 +216,14 @@ export class TaskRows {
     const text = this.text;
     let q = p + put(text, p, id);
     records[r + ID] = q - p;
-    if (job === null) {
-      records[r + JOB] = -1;
-    } else {
-      const from = q;
-      q += put(text, q, job);
-      records[r + JOB] = q - from;
-      this.lastJob = job;
-    }
+    q = putName(text, q, job, records, r + JOB);
+    if (job !== null) this.lastJob = job;
     records[r + TENANT_KEY] = tenantKey;
-    if (tenant === null) {
-      records[r + TENANT] = -1;
-    } else {
-      const from = q;
-      q += put(text, q, tenant);
-      records[r + TENANT] = q - from;
-      if (tenantKey >= 0) this.sentTenants = mark(this.sentTenants, tenantKey);
-    }
+    q = putName(text, q, tenant, records, r + TENANT);
+    if (tenant !== null && tenantKey >= 0) this.sentTenants = mark(this.sentTenants, tenantKey);
     records[r + MACHINE_KEY] = m;
-    if (machine === null) {
-      records[r + MACHINE] = -1;
-    } else {
-      const from = q;
-      q += put(text, q, machine);
-      records[r + MACHINE] = q - from;
-      this.sentMachines = mark(this.sentMachines, m);
-    }
+    q = putName(text, q, machine, records, r + MACHINE);
+    if (machine !== null) this.sentMachines = mark(this.sentMachines, m);
     this.bytesHead = at + (q - p);
     records[r + BYTES_END] = this.bytesHead;
     records[r + ATTEMPT] = task.attempt;
@@ -434,6 +416,17 @@ function put(text: Buffer, p: number, s: string): number {
     text[p + i] = c;
   }
   return n;
+}
+
+/** Writes `name` (if not null) at `q` and its byte length (-1 for none) into `records[field]`; returns the position after it. */
+function putName(text: Buffer, q: number, name: string | null, records: Float64Array, field: number): number {
+  if (name === null) {
+    records[field] = -1;
+    return q;
+  }
+  const n = put(text, q, name);
+  records[field] = n;
+  return q + n;
 }
 
 /** `flags` with entry `i` set to 1, grown to take it. */

@@ -2,29 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchCluster, benchTrace } from '../../bench/workload.js';
-import { resolvePolicy } from '../../policies/index.js';
-import { secondsToMicros } from '../../src/engine/time.js';
-import { PendingDir } from '../../src/experiment/run-dir.js';
-import { runGroups, Simulation } from '../../src/experiment/simulation.js';
-import { RunRecorder } from '../../src/metrics/recorder.js';
-import { PowerOutputs } from '../../src/power/outputs.js';
-import { syntheticTrace } from '../../src/traces/synthetic.js';
+import { recordedRun } from '../helpers/recorded-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clustersim-spill-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** 3,000 generated tasks on 20 machines, recorded with at most `limit` samples in memory per list. */
-async function run(name: string, limit?: number): Promise<string> {
-  const cluster = benchCluster(20);
-  const trace = syntheticTrace(benchTrace(3_000, cluster));
-  const dir = new PendingDir(join(root, name));
-  const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster), limit);
-  const sim = new Simulation({ cluster, trace, policy: resolvePolicy('fifo+best-fit', {}), seed: 3, sampleInterval: secondsToMicros(60) }, recorder);
-  await sim.run();
-  dir.writeJson('summary.json', recorder.finish(sim));
-  dir.commit();
-  return join(root, name);
+function run(name: string, limit?: number): Promise<string> {
+  return recordedRun(root, name, { tasks: 3_000, machines: 20, policy: 'fifo+best-fit', seed: 3, sampleSeconds: 60, sampleMemoryLimit: limit });
 }
 
 describe('summary and tenant sample lists that spill to scratch files', () => {

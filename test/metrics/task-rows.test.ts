@@ -2,20 +2,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { benchCluster, benchTrace } from '../../bench/workload.js';
-import { resolvePolicy } from '../../policies/index.js';
-import { microsToSeconds, secondsToMicros } from '../../src/engine/time.js';
-import { PendingDir } from '../../src/experiment/run-dir.js';
-import { runGroups, Simulation } from '../../src/experiment/simulation.js';
-import { RunRecorder } from '../../src/metrics/recorder.js';
-import { PowerOutputs } from '../../src/power/outputs.js';
-import { syntheticTrace } from '../../src/traces/synthetic.js';
+import { microsToSeconds } from '../../src/engine/time.js';
 import { makeTask, newTaskSpec, type Task, type TaskKind, type TaskState } from '../../src/model/task.js';
 import { NONE } from '../../src/model/constraints.js';
 import { taskColumns } from '../../src/metrics/schemas.js';
 import { taskTimes } from '../../src/metrics/summary.js';
 import { TaskRows, type TaskRowMode } from '../../src/metrics/task-rows.js';
 import { readArrowRows, type Row } from '../helpers/arrow.js';
+import { recordedRun } from '../helpers/recorded-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clustersim-task-rows-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -188,16 +182,8 @@ describe('tasks.arrow rows through the ring', () => {
 });
 
 /** A whole run of 6,000 generated tasks, recorded with tasks.arrow written as `mode` says; returns its directory. */
-async function simulate(name: string, mode: TaskRowMode): Promise<string> {
-  const cluster = benchCluster(30);
-  const trace = syntheticTrace({ ...benchTrace(6_000, cluster), tenants: 12 });
-  const dir = new PendingDir(join(root, name));
-  const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster), undefined, mode);
-  const sim = new Simulation({ cluster, trace, policy: resolvePolicy('drf+first-fit', {}), seed: 5, sampleInterval: secondsToMicros(30) }, recorder);
-  await sim.run();
-  dir.writeJson('summary.json', recorder.finish(sim));
-  dir.commit();
-  return join(root, name);
+function simulate(name: string, mode: TaskRowMode): Promise<string> {
+  return recordedRun(root, name, { tasks: 6_000, machines: 30, tenants: 12, policy: 'drf+first-fit', seed: 5, sampleSeconds: 30, taskRows: mode });
 }
 
 describe('a run recorded with tasks.arrow written by the helper thread', () => {
