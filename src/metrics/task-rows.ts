@@ -1,5 +1,6 @@
 // tasks.arrow rows on their way to the file: a shared ring the simulation fills with each ended
 // task's numbers and name bytes, drained into the Arrow writer in this thread or in a helper thread.
+import { availableParallelism } from 'node:os';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { microsToSeconds } from '../engine/time.js';
 import type { Task, TaskKind, TaskState } from '../model/task.js';
@@ -10,8 +11,8 @@ import type { TaskTimes } from './summary.js';
 /**
  * Where the rows are written:
  * - `auto`: in this thread for a run of fewer than {@link THREAD_AFTER} rows; from that row on, the
- *   helper thread writes them all (the ring still holds them, so it begins at the first). Only the
- *   main thread hands rows over: a sweep worker writes its own, its siblings have the other cores.
+ *   helper thread writes them all (the ring still holds them, so it begins at the first), when
+ *   {@link helperPays}: on the main thread of a process that may use more than one core.
  * - `thread`: in the helper thread from the first row (tests use it on small runs).
  * - `inline`: always in this thread.
  * All three write the same bytes.
@@ -116,6 +117,15 @@ function newRing(dims: number, records: number, bytes: number): Ring {
     stride,
     mask: records - 1,
   };
+}
+
+/**
+ * True if a helper thread can speed a run up here: on the main thread (a sweep worker's siblings
+ * have the other cores) of a process that may use more than one core (a one-core job slot would
+ * only share its core with the helper).
+ */
+export function helperPays(cores = availableParallelism(), main = isMainThread): boolean {
+  return main && cores > 1;
 }
 
 /** The helper thread, started on first need and shared by the runs of this process, one run at a time. */
@@ -245,7 +255,7 @@ export class TaskRows {
 
   /** Every {@link PUBLISH_EVERY} rows: publishes them to the helper thread, or starts it once a run has enough. */
   private everyBlock(): void {
-    if (!this.threaded && this.mode === 'auto' && this.inline === null && this.head >= THREAD_AFTER) this.startThread();
+    if (!this.threaded && this.mode === 'auto' && this.inline === null && this.head >= THREAD_AFTER && helperPays()) this.startThread();
     if (this.threaded) this.publish();
   }
 

@@ -7,7 +7,7 @@ import { makeTask, newTaskSpec, type Task, type TaskKind, type TaskState } from 
 import { NONE } from '../../src/model/constraints.js';
 import { taskColumns } from '../../src/metrics/schemas.js';
 import { taskTimes } from '../../src/metrics/summary.js';
-import { TaskRows, type TaskRowMode } from '../../src/metrics/task-rows.js';
+import { helperPays, TaskRows, type TaskRowMode } from '../../src/metrics/task-rows.js';
 import { readArrowRows, type Row } from '../helpers/arrow.js';
 import { recordedRun } from '../helpers/recorded-run.js';
 
@@ -147,6 +147,12 @@ describe('tasks.arrow rows through the ring', () => {
     expect(auto.threaded).toBe(false);
     expect(readFileSync(auto.path).equals(readFileSync(writeLong('long-inline.arrow', 'inline').path))).toBe(true);
     expect(readArrowRows(auto.path)[5_999]?.task_id).toBe(`${'x'.repeat(200)}-5999`);
+  });
+
+  it('use the helper thread in auto mode only on the main thread of a process with more than one core', () => {
+    expect(helperPays(2, true)).toBe(true);
+    expect(helperPays(1, true)).toBe(false);
+    expect(helperPays(8, false)).toBe(false);
   });
 
   it('make an empty table with the schema when no task ended', () => {
