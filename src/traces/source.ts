@@ -37,5 +37,9 @@ export interface TraceSource {
   report?(): TraceReport;
 }
 
-/** Tasks per chunk handed to the simulation. */
-export const CHUNK_SIZE = 4096;
+/**
+ * Tasks per chunk handed to the simulation. Small enough that a chunk's records are still in the
+ * processor's cache when the simulation admits them: on the 1 M-task benchmarks 1,024 ran 6–9 %
+ * faster than 4,096, and reading alone no slower.
+ */
+export const CHUNK_SIZE = 1024;

@@ -56,8 +56,8 @@ function expectSameBytes(a: Outputs, b: Outputs): void {
 }
 
 /**
- * A synthetic-ish workload from a fixed linear congruential generator: 6,000 tasks (more than one
- * 4,096-task trace chunk) over three resources, four tenants, three priorities, a few services and
+ * A synthetic-ish workload from a fixed linear congruential generator: 6,000 tasks (several
+ * trace chunks) over three resources, four tenants, three priorities, a few services and
  * constraints, with bursts of same-instant submissions.
  */
 function writeSmallWorkload(dir: string): { cluster: string; trace: string } {
