@@ -31,7 +31,7 @@ export class RunRecorder implements RunObserver {
    * @param sampleMemoryLimit values each summary sample list keeps in memory before it spills to a
    *   hidden scratch file in `dir` (deleted by `finish` and `abort`); see {@link SummaryBuilder}.
    * @param taskRows where tasks.arrow is written (see {@link TaskRowMode}): by default a helper
-   *   thread takes it over once a run has more rows than the ring holds.
+   *   thread takes it over once a run has enough rows to gain from it.
    */
   constructor(
     private readonly dir: string,

@@ -203,23 +203,13 @@ export class TaskRows {
     // UTF-8 takes at most 3 bytes per UTF-16 unit
     const most = 3 * (id.length + (job === null ? 0 : job.length) + (tenant === null ? 0 : tenant.length) + (machine === null ? 0 : machine.length));
     if (most > this.capacity / 4) throw new RangeError(`Task ${JSON.stringify(id.slice(0, 60))} has ids and names too long for tasks.arrow (over ${this.capacity / 4} bytes)`);
-    let at = this.bytesHead;
-    let p = at % this.capacity;
-    if (p + most > this.capacity) {
-      // names never wrap: skip to the ring's start
-      at += this.capacity - p;
-      p = 0;
-    }
+    let at = this.namesAt(most);
     if (((this.head - this.tail) | 0) > ring.mask || at + most - this.consumedBytes() > this.capacity) {
       this.makeRoom(at - this.bytesHead + most);
       // the ring may have been drained here, so place the names again
-      at = this.bytesHead;
-      p = at % this.capacity;
-      if (p + most > this.capacity) {
-        at += this.capacity - p;
-        p = 0;
-      }
+      at = this.namesAt(most);
     }
+    const p = at % this.capacity;
     const r = (this.head & ring.mask) * ring.stride;
     const records = ring.records;
     records[r + BYTES_START] = at;
@@ -309,6 +299,12 @@ export class TaskRows {
     }
   }
 
+  /** Where names of up to `most` bytes go: at the head, or at the ring's start if they would wrap (names never wrap). */
+  private namesAt(most: number): number {
+    const p = this.bytesHead % this.capacity;
+    return p + most > this.capacity ? this.bytesHead + this.capacity - p : this.bytesHead;
+  }
+
   /** Absolute byte position the consumer has read up to (the end of the last record consumed). */
   private consumedBytes(): number {
     if (this.tail === this.head) return this.bytesHead;
@@ -327,17 +323,13 @@ export class TaskRows {
     }
     this.publish(true);
     const control = ring.control;
-    let waited = 0;
     for (;;) {
       this.tail = Atomics.load(control, TAIL);
       if (fits()) return;
       if (Atomics.load(control, STATE) === FAILED) throw this.failure();
       Atomics.store(control, PRODUCER_WAITING, 1);
-      const seen = Atomics.load(control, TAIL);
-      const outcome = seen === this.tail ? Atomics.wait(control, TAIL, seen, 1000) : 'not-equal';
+      this.waitWhile(TAIL, this.tail);
       Atomics.store(control, PRODUCER_WAITING, 0);
-      waited = outcome === 'timed-out' ? waited + 1000 : 0;
-      if (waited >= STALL_MS) throw new Error(`The thread writing tasks.arrow made no progress for ${STALL_MS / 1000} s`);
     }
   }
 
@@ -395,12 +387,15 @@ export class TaskRows {
     Atomics.notify(this.ring.control, SIGNAL);
   }
 
-  /** Waits while control word `word` holds `value`, giving up after {@link STALL_MS}. */
+  /**
+   * Waits while control word `word` holds `value` and the helper has not failed, giving up after
+   * {@link STALL_MS} in which the helper consumed nothing.
+   */
   private waitWhile(word: number, value: number): void {
     const control = this.ring.control;
     let waited = 0;
     let tail = Atomics.load(control, TAIL);
-    while (Atomics.load(control, word) === value) {
+    while (Atomics.load(control, word) === value && Atomics.load(control, STATE) !== FAILED) {
       if (Atomics.wait(control, word, value, 1000) !== 'timed-out') continue;
       const now = Atomics.load(control, TAIL);
       waited = now === tail ? waited + 1000 : 0;
