@@ -48,13 +48,17 @@ export function composedPolicy(
       const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => !view.mayFit(task) || placement.misfit?.(task) === true;
       // a task left waiting by the last round, in a round that asks only about those that may fit now
       const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
-      const scheduler: Scheduler = {
-        submitted: (task) => order.add(task),
-        removed: (task) => order.remove(task),
-        stopped(task) {
+      // only when a part has one: without a stopped hook a finish need not read the task's record (see Scheduler.stopped)
+      const stopped = order.stopped === undefined && placement.stopped === undefined ? {} : {
+        stopped(task: TaskView): void {
           order.stopped?.(task);
           placement.stopped?.(task);
         },
+      };
+      const scheduler: Scheduler = {
+        submitted: (task) => order.add(task),
+        removed: (task) => order.remove(task),
+        ...stopped,
         machineChanged(m) {
           order.machineChanged?.(m);
           placement.machineChanged?.(m);

@@ -45,8 +45,26 @@ export interface RunInput {
 
 /** What the simulation reports to, as things happen. */
 export interface RunObserver {
-  /** A task attempt reached its final state for this run (terminal, or still running/waiting at the end). */
-  taskEnded(task: Task, sim: Simulation): void;
+  /**
+   * A task attempt reached its final state for this run (terminal, or still running/waiting at the
+   * end). `slot` is the live slot it held (the one {@link taskStarted} named, if it started), or -1
+   * if it never held one (unschedulable, or held back by its dependencies).
+   */
+  taskEnded(task: Task, sim: Simulation, slot: number): void;
+  /**
+   * A task attempt started on its machine; `slot` names it until it ends (a later attempt may reuse
+   * the number). Called while the task's record is still in the cache, to take what the end will need.
+   */
+  taskStarted?(task: Task, slot: number, sim: Simulation): void;
+  /**
+   * The attempt in `slot` (see {@link taskStarted}) finished now. An observer with this hook gets a
+   * finish here instead of through {@link taskEnded}, without the task's record: on a long run the
+   * record has left the cache by the time its task finishes, and reading it again costs more than
+   * the rest of the finish. The simulation then does not go back to the record either (unless the
+   * policy's `stopped` hook needs it, or the task completes a dependency key), so such a record
+   * keeps the state `running`, as the documentation of {@link Task} says.
+   */
+  taskFinished?(slot: number, sim: Simulation): void;
   /** The cluster state at `time` (after every event of that instant). */
   sample(time: Micros, sim: Simulation): void;
   /** Something for events.arrow happened at the current time (a machine change, a policy's log). */
@@ -109,6 +127,17 @@ export class Simulation implements ClusterControl {
   private readonly firstOnMachine: number[] = [];
   private readonly lastOnMachine: number[] = [];
   private readonly freeSlots: number[] = [];
+  /**
+   * Per live slot: the task's demand and tenant number, and its machine while it runs (-1 before),
+   * so that a finish need not read the task's record; and 1 if the finish may skip the record
+   * altogether (see RunObserver.taskFinished).
+   */
+  private readonly slotDemand: Float64Array[] = [];
+  private readonly slotTenant: number[] = [];
+  private readonly slotMachine: number[] = [];
+  private readonly slotQuick: number[] = [];
+  /** True when finishes go to the observer's taskFinished and the policy has no stopped hook to call. */
+  private readonly quickFinish: boolean;
   private readonly dependencies = new DependencyGate();
   private buffer: readonly TaskSpec[] = [];
   private next = 0;
@@ -156,6 +185,7 @@ export class Simulation implements ClusterControl {
     const intervals = [...this.controllers.map((c) => c.interval), this.scheduler.roundInterval ?? 0];
     this.longestPeriod = Math.max(...intervals);
     this.dynamicMachines = input.trace.machineEvents !== undefined || this.controllers.length > 0;
+    this.quickFinish = observer.taskFinished !== undefined && this.scheduler.stopped === undefined;
   }
 
   get now(): Micros {
@@ -238,9 +268,9 @@ export class Simulation implements ClusterControl {
     while (this.nextSample <= this.end) this.takeSample();
     this.ledger.finish(this.end);
     const remaining = this.live.filter((t): t is Task => t !== undefined).sort((a, b) => a.uid - b.uid);
-    for (const task of remaining) this.observer.taskEnded(task, this);
+    for (const task of remaining) this.observer.taskEnded(task, this, task.slot);
     // tasks whose dependencies never completed were never submitted: reported as still waiting
-    for (const spec of this.dependencies.held()) this.observer.taskEnded(makeTask(spec, this.admitted++), this);
+    for (const spec of this.dependencies.held()) this.observer.taskEnded(makeTask(spec, this.admitted++), this, -1);
     await chunks.return?.();
     await machineChunks?.return?.();
   }
@@ -411,7 +441,7 @@ export class Simulation implements ClusterControl {
     const task = makeTask(spec, this.admitted++);
     if (!this.canEverRun(task)) {
       task.state = 'unschedulable';
-      this.observer.taskEnded(task, this);
+      this.observer.taskEnded(task, this, -1);
       this.endedForGood(task);
     } else {
       task.tenantIndex = this.ledger.tenant(task.tenant);
@@ -470,13 +500,16 @@ export class Simulation implements ClusterControl {
     task.start = now;
     this.pending--;
     this.running++;
-    this.linkOnMachine(task.slot, m);
+    const slot = task.slot;
+    this.slotMachine[slot] = m;
+    this.linkOnMachine(slot, m);
     this.scheduler.removed(task);
     this.changed();
     if (task.duration !== null) {
       this.liveQueued++;
       this.scheduleFinish(task, now + Math.round(task.duration / (this.cluster.speed[m] as number)));
     }
+    this.observer.taskStarted?.(task, slot, this);
   }
 
   /** (Re)schedules the finish of a running task; an earlier finish event of it becomes stale. */
@@ -489,28 +522,42 @@ export class Simulation implements ClusterControl {
   }
 
   private finish(slot: number): void {
-    const task = this.live[slot] as Task;
-    this.stop(task, 'finished');
-    this.endedForGood(task);
+    if (this.quickFinish && this.slotQuick[slot] === 1) {
+      // without reading the task's record (see RunObserver.taskFinished)
+      this.release(slot);
+      (this.observer.taskFinished as (slot: number, sim: Simulation) => void)(slot, this);
+      this.live[slot] = undefined;
+      this.freeSlot(slot);
+    } else {
+      const task = this.live[slot] as Task;
+      this.stop(task, 'finished');
+      this.endedForGood(task);
+    }
     if (this.pending > 0) this.requestRound();
+  }
+
+  /** Frees the machine of the attempt running in `slot`: its resources, its usage, its place in the machine's list. */
+  private release(slot: number): void {
+    const m = this.slotMachine[slot] as number;
+    const demand = this.slotDemand[slot] as Float64Array;
+    const now = this.now;
+    this.ledger.touch(m, now);
+    this.cluster.release(m, demand);
+    this.ledger.tenantChange(this.slotTenant[slot] as number, demand, -1, now);
+    this.running--;
+    this.unlinkOnMachine(slot, m);
+    this.changed();
   }
 
   /** Ends a running attempt as `state`: frees its machine and reports it. */
   private stop(task: Task, state: 'finished' | 'killed'): void {
-    const m = task.machine;
-    const now = this.now;
     const slot = task.slot;
-    this.ledger.touch(m, now);
-    this.cluster.release(m, task.demand);
-    this.ledger.tenantChange(task.tenantIndex, task.demand, -1, now);
+    this.release(slot);
     task.state = state;
-    task.end = now;
-    this.running--;
-    this.unlinkOnMachine(slot, m);
+    task.end = this.now;
     this.untrack(task, slot);
-    this.changed();
     this.scheduler.stopped?.(task);
-    this.observer.taskEnded(task, this);
+    this.observer.taskEnded(task, this, slot);
   }
 
   /** Kills every task running on `m`, retrying each if it has attempts left. */
@@ -652,15 +699,28 @@ export class Simulation implements ClusterControl {
       this.nextOnMachine.push(-1);
       this.prevOnMachine.push(-1);
       this.live.push(task);
+      this.slotDemand.push(task.demand);
+      this.slotTenant.push(task.tenantIndex);
+      this.slotMachine.push(-1);
+      this.slotQuick.push(0);
     } else {
       this.live[slot] = task;
+      this.slotDemand[slot] = task.demand;
+      this.slotTenant[slot] = task.tenantIndex;
+      this.slotMachine[slot] = -1;
     }
+    // a task that completes a dependency key must be seen when it ends
+    this.slotQuick[slot] = task.completes === undefined ? 1 : 0;
     task.slot = slot;
   }
 
   private untrack(task: Task, slot: number): void {
     this.live[slot] = undefined;
     task.slot = -1;
+    this.freeSlot(slot);
+  }
+
+  private freeSlot(slot: number): void {
     // any finish event still queued for this slot is stale from now on
     this.generation[slot] = (this.generation[slot] as number) + 1;
     this.freeSlots.push(slot);

@@ -4,11 +4,12 @@ import { microsToSeconds, type Micros } from '../engine/time.js';
 import type { RunObserver, Simulation } from '../experiment/simulation.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { PowerOutputs } from '../power/outputs.js';
-import type { Task } from '../model/task.js';
+import type { Task, TaskState } from '../model/task.js';
 import { ArrowTableWriter } from './arrow-table.js';
 import type { EventRecord } from '../policy.js';
 import { eventColumns, machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
-import { SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
+import { attemptTimes, SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
+import { ensureLength } from '../typed-array.js';
 import { TaskRows, type TaskRowMode } from './task-rows.js';
 import { TenantRecorder } from './tenants.js';
 
@@ -24,6 +25,15 @@ export class RunRecorder implements RunObserver {
   private readonly allocatedCol: number;
   private readonly powerCol: number;
   private readonly times: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
+  /**
+   * Per simulation slot, for the attempt started there: its submit and start times and tenant
+   * number, and 1 while it runs. Its end is counted from these, as the task's record is no longer
+   * in the cache then (see RunObserver.taskFinished).
+   */
+  private slotSubmit = new Float64Array(1024);
+  private slotStart = new Float64Array(1024);
+  private slotTenant = new Int32Array(1024);
+  private slotStarted = new Uint8Array(1024);
 
   /**
    * @param groups the run's machine groups (see `runGroups`), one machine-count column each.
@@ -74,11 +84,46 @@ export class RunRecorder implements RunObserver {
     w.endRow();
   }
 
-  taskEnded(task: Task, sim: Simulation): void {
+  taskStarted(task: Task, slot: number, sim: Simulation): void {
+    if (slot >= this.slotSubmit.length) this.growSlots(slot + 1);
+    this.slotSubmit[slot] = task.submit;
+    this.slotStart[slot] = task.start;
+    this.slotTenant[slot] = task.tenantIndex;
+    this.slotStarted[slot] = 1;
+    this.tasks.started(task, slot, sim.cluster.ids);
+  }
+
+  taskFinished(slot: number, sim: Simulation): void {
+    this.attemptEnded(slot, 'finished', sim.now, sim);
+  }
+
+  taskEnded(task: Task, sim: Simulation, slot: number): void {
+    if (slot >= 0 && slot < this.slotStarted.length && this.slotStarted[slot] === 1) {
+      this.attemptEnded(slot, task.state, task.end, sim);
+      return;
+    }
     const times = taskTimes(task, this.times);
-    this.summary.taskEnded(task, times);
-    this.tenants.taskEnded(task, times);
-    this.tasks.write(task, times, sim.cluster.ids);
+    this.summary.taskEnded(task.state, task.end, times);
+    this.tenants.taskEnded(task.tenantIndex, task.tenant, task.state, times.wait);
+    this.tasks.write(task, sim.cluster.ids);
+  }
+
+  /** The attempt started in `slot` ended as `state` at `end` (-1 if it is left running): counted from what {@link taskStarted} kept. */
+  private attemptEnded(slot: number, state: TaskState, end: Micros, sim: Simulation): void {
+    this.slotStarted[slot] = 0;
+    const times = attemptTimes(this.slotSubmit[slot] as number, this.slotStart[slot] as number, end, this.times);
+    const tenant = this.slotTenant[slot] as number;
+    this.summary.taskEnded(state, end, times);
+    this.tenants.taskEnded(tenant, sim.ledger.tenants[tenant] as string, state, times.wait);
+    this.tasks.ended(slot, state, end);
+  }
+
+  private growSlots(least: number): void {
+    const n = Math.max(least, 2 * this.slotSubmit.length);
+    this.slotSubmit = ensureLength(this.slotSubmit, n);
+    this.slotStart = ensureLength(this.slotStart, n);
+    this.slotTenant = ensureLength(this.slotTenant, n);
+    this.slotStarted = ensureLength(this.slotStarted, n);
   }
 
   sample(time: Micros, sim: Simulation): void {

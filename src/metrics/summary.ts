@@ -27,12 +27,17 @@ export interface TaskTimes {
 
 /** The times of `task`, written into `out` (pass one record to reuse it for every task). */
 export function taskTimes(task: Task, out: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN }): TaskTimes {
+  return attemptTimes(task.submit, task.start, task.end, out);
+}
+
+/** The times of an attempt submitted, started and ended at these µs (start and end -1 if it did not), written into `out`. */
+export function attemptTimes(submit: Micros, start: Micros, end: Micros, out: TaskTimes): TaskTimes {
   out.wait = out.run = out.slowdown = out.bounded = NaN;
-  if (task.start < 0) return out;
-  const wait = microsToSeconds(task.start - task.submit);
+  if (start < 0) return out;
+  const wait = microsToSeconds(start - submit);
   out.wait = wait;
-  if (task.end < 0) return out;
-  const run = microsToSeconds(task.end - task.start);
+  if (end < 0) return out;
+  const run = microsToSeconds(end - start);
   out.run = run;
   out.slowdown = run > 0 ? (wait + run) / run : NaN;
   out.bounded = Math.max(1, (wait + run) / Math.max(run, BOUNDED_SLOWDOWN_FLOOR_S));
@@ -67,14 +72,14 @@ export class SummaryBuilder {
     for (const s of [this.waits, this.slowdowns, this.bounded, this.offerWaits]) s.dispose();
   }
 
-  /** Counts a task attempt that reached its final state; `times` are its {@link taskTimes}. */
-  taskEnded(task: Task, times: TaskTimes = taskTimes(task)): void {
-    this.counts[task.state]++;
+  /** Counts a task attempt that reached its final state as `state` at `end` (-1 if it has not ended); `times` are its {@link attemptTimes}. */
+  taskEnded(state: TaskState, end: Micros, times: TaskTimes): void {
+    this.counts[state]++;
     if (!Number.isNaN(times.wait)) this.waits.push(times.wait);
-    if (task.state === 'finished') {
+    if (state === 'finished') {
       if (!Number.isNaN(times.slowdown)) this.slowdowns.push(times.slowdown);
       if (!Number.isNaN(times.bounded)) this.bounded.push(times.bounded);
-      if (task.end > this.lastFinish) this.lastFinish = task.end;
+      if (end > this.lastFinish) this.lastFinish = end;
     }
   }
 

@@ -1,12 +1,12 @@
-// tasks.arrow rows on their way to the file: a shared ring the simulation fills with each ended
-// task's numbers and name bytes, drained into the Arrow writer in this thread or in a helper thread.
+// tasks.arrow rows on their way to the file: a shared ring the simulation fills with each task
+// attempt's numbers and name bytes, drained into the Arrow writer in this thread or in a helper thread.
 import { availableParallelism } from 'node:os';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { microsToSeconds } from '../engine/time.js';
 import type { Task, TaskKind, TaskState } from '../model/task.js';
 import { threadScript } from '../thread-script.js';
 import { ArrowTableWriter, type ColumnSpec } from './arrow-table.js';
-import type { TaskTimes } from './summary.js';
+import { attemptTimes, type TaskTimes } from './summary.js';
 
 /**
  * Where the rows are written:
@@ -66,28 +66,37 @@ const ABORTING = 3;
 const DONE = 4;
 const FAILED = 5;
 
-// Fields of one record (Float64). Name lengths of -1 mean "the same as before": the previous row's
-// job, or the tenant or machine already sent under that key.
-const BYTES_START = 0; // absolute byte position of the record's names (id, then those sent)
-const BYTES_END = 1;
-const ID = 2;
-const JOB = 3;
-const TENANT_KEY = 4; // the task's tenant index, -1 if it has none
-const TENANT = 5;
-const MACHINE_KEY = 6; // machine slot, -1 if never placed (machine_id is null)
-const MACHINE = 7;
-const ATTEMPT = 8;
-const STATE_CODE = 9;
-const KIND_CODE = 10;
-const PRIORITY = 11;
-const SUBMIT = 12;
-const START = 13;
-const END = 14;
-const WAIT = 15;
-const RUN = 16;
-const SLOWDOWN = 17;
-const BOUNDED = 18;
-const DEMAND = 19;
+// Kinds of record. A row comes whole, or in two parts: what is known when an attempt starts (its
+// names and numbers, sent while the task's record is fresh in the cache) and, under the same key,
+// what is known when it ends (state, end and the times), so that the end needs nothing of the record.
+const WHOLE = 0;
+const STARTED = 1;
+const ENDED = 2;
+
+// Fields of one record (Float64), those an end part carries first, so that it writes one cache line
+// (a record's stride is a whole number of lines). Name lengths of -1 mean "the same as before": the
+// previous record's job, or the tenant or machine already sent under that key. The times (wait, run,
+// slowdown) are not sent: the writer works them out from submit, start and end as the summary does.
+const TYPE = 0; // WHOLE, STARTED or ENDED
+const KEY = 1; // STARTED and ENDED: the attempt's key (its simulation slot), free again after the ENDED part
+const BYTES_END = 2; // absolute byte position after the record's names
+const STATE_CODE = 3;
+const END = 4;
+const BYTES_START = 5; // absolute byte position of the record's names (id, then those sent)
+const ID = 6;
+const JOB = 7;
+const TENANT_KEY = 8; // the task's tenant index, -1 if it has none
+const TENANT = 9;
+const MACHINE_KEY = 10; // machine slot, -1 if never placed (machine_id is null)
+const MACHINE = 11;
+const ATTEMPT = 12;
+const KIND_CODE = 13;
+const PRIORITY = 14;
+const SUBMIT = 15;
+const START = 16;
+const DEMAND = 17;
+/** Float64 fields in a cache line. */
+const LINE = 8;
 
 /** The shared memory of one run's rows: what the helper thread is sent. */
 interface Ring {
@@ -108,7 +117,7 @@ export interface TaskRowJob {
 }
 
 function newRing(dims: number, records: number, bytes: number): Ring {
-  const stride = DEMAND + dims;
+  const stride = Math.ceil((DEMAND + dims) / LINE) * LINE;
   return {
     control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS)),
     records: new Float64Array(new SharedArrayBuffer(8 * stride * records)),
@@ -191,9 +200,42 @@ export class TaskRows {
     return this.threaded;
   }
 
-  /** Queues the row of `task`, which has ended (or is left at the end of the run). */
-  write(task: Task, times: TaskTimes, machineIds: readonly string[]): void {
+  /** Queues the whole row of `task`, which has ended (or is left at the end of the run) without a {@link started} part. */
+  write(task: Task, machineIds: readonly string[]): void {
+    const r = this.named(task, machineIds, WHOLE, -1);
+    const records = this.ring.records;
+    records[r + STATE_CODE] = code(STATES, task.state, 'state');
+    records[r + END] = task.end;
+    this.advance();
+  }
+
+  /**
+   * Queues the first part of the row of `task`, which has just started: all but its state, end and
+   * times, which {@link ended} sends under the same `key` (a small number, not in use by another
+   * started attempt) when it ends.
+   */
+  started(task: Task, key: number, machineIds: readonly string[]): void {
+    this.named(task, machineIds, STARTED, key);
+    this.advance();
+  }
+
+  /** Queues the rest of the row of the attempt {@link started} under `key`: it ended (or is left at the end of the run) as `state` at `end` (-1 if it has not). */
+  ended(key: number, state: TaskState, end: number): void {
     const ring = this.ring;
+    if (((this.head - this.tail) | 0) > ring.mask) this.makeRoom(0);
+    const r = (this.head & ring.mask) * ring.stride;
+    const records = ring.records;
+    records[r + TYPE] = ENDED;
+    records[r + KEY] = key;
+    records[r + BYTES_END] = this.bytesHead;
+    records[r + STATE_CODE] = code(STATES, state, 'state');
+    records[r + END] = end;
+    this.advance();
+  }
+
+  /** Writes a record of `type` with the names and start-time numbers of `task`; returns its offset in the ring. */
+  private named(task: Task, machineIds: readonly string[], type: number, key: number): number {
+    let ring = this.ring;
     const id = task.id;
     const job = task.job === this.lastJob ? null : task.job;
     const tenantKey = task.tenantIndex;
@@ -206,12 +248,15 @@ export class TaskRows {
     let at = this.namesAt(most);
     if (((this.head - this.tail) | 0) > ring.mask || at + most - this.consumedBytes() > this.capacity) {
       this.makeRoom(at - this.bytesHead + most);
-      // the ring may have been drained here, so place the names again
+      // the ring may have been drained (or grown) here, so place the names again
+      ring = this.ring;
       at = this.namesAt(most);
     }
     const p = at % this.capacity;
     const r = (this.head & ring.mask) * ring.stride;
     const records = ring.records;
+    records[r + TYPE] = type;
+    records[r + KEY] = key;
     records[r + BYTES_START] = at;
     const text = this.text;
     let q = p + put(text, p, id);
@@ -227,18 +272,17 @@ export class TaskRows {
     this.bytesHead = at + (q - p);
     records[r + BYTES_END] = this.bytesHead;
     records[r + ATTEMPT] = task.attempt;
-    records[r + STATE_CODE] = code(STATES, task.state, 'state');
     records[r + KIND_CODE] = code(KINDS, task.kind, 'kind');
     records[r + PRIORITY] = task.priority;
     records[r + SUBMIT] = task.submit;
     records[r + START] = task.start;
-    records[r + END] = task.end;
-    records[r + WAIT] = times.wait;
-    records[r + RUN] = times.run;
-    records[r + SLOWDOWN] = times.slowdown;
-    records[r + BOUNDED] = times.bounded;
     const demand = task.demand;
     for (let d = 0; d < this.dims; d++) records[r + DEMAND + d] = demand[d] as number;
+    return r;
+  }
+
+  /** Counts the record just written, and publishes a block of them. */
+  private advance(): void {
     this.head = (this.head + 1) | 0;
     if ((this.head & (PUBLISH_EVERY - 1)) === 0) this.everyBlock();
   }
@@ -254,8 +298,7 @@ export class TaskRows {
     if (this.closed) return;
     this.closed = true;
     if (!this.threaded) {
-      this.drainHere();
-      (this.inline ?? this.openInline()).close();
+      this.closeHere();
       return;
     }
     const control = this.ring.control;
@@ -264,8 +307,7 @@ export class TaskRows {
       // instead, and the helper skips the run when it comes to it
       helperBusy = false;
       this.threaded = false;
-      this.drainHere();
-      (this.inline as TaskRowWriter).close();
+      this.closeHere();
       return;
     }
     this.publish(true);
@@ -361,6 +403,17 @@ export class TaskRows {
     return this.inline;
   }
 
+  /** Writes the queued rows and closes the file in this thread; on a failure the file is closed unfinished. */
+  private closeHere(): void {
+    try {
+      this.drainHere();
+      (this.inline ?? this.openInline()).close();
+    } catch (error) {
+      this.inline?.abort();
+      throw error;
+    }
+  }
+
   /** Writes every queued record in this thread. */
   private drainHere(): void {
     const writer = this.inline ?? this.openInline();
@@ -451,7 +504,11 @@ function code(table: readonly string[], value: string, what: string): number {
   return i;
 }
 
-/** The consumer side: writes ring records as rows of tasks.arrow. */
+/**
+ * The consumer side: writes ring records as rows of tasks.arrow. A whole row is written at once;
+ * the first part of a split row is kept (numbers and names resolved) under its key until its end
+ * part comes. Nothing is allocated per row once the keys in use have their buffers.
+ */
 export class TaskRowWriter {
   private readonly writer: ArrowTableWriter;
   private readonly tenants: Uint8Array[] = [];
@@ -459,18 +516,28 @@ export class TaskRowWriter {
   private lastJob = new Uint8Array(64);
   private lastJobLength = 0;
   private readonly demandCol: number;
+  private readonly stride: number;
+  private readonly times: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
+  /** Kept rows, a record's stride each: entry 0 for a whole row on its way through, entry key + 1 for a started attempt. */
+  private kept = new Float64Array(0);
+  /** Per kept entry: its task id, job and (if it has no tenant key) tenant name bytes, in that order. */
+  private readonly keptNames: Uint8Array[] = [];
+  /** Started attempts whose end has not come. */
+  private open = 0;
 
   constructor(path: string, specs: readonly ColumnSpec[], private readonly dims: number) {
     this.writer = new ArrowTableWriter(path, specs);
     this.demandCol = specs.length - dims;
+    this.stride = Math.ceil((DEMAND + dims) / LINE) * LINE;
   }
 
   /** Writes records `from` (inclusive) to `to` (exclusive), wrapping int32 positions. */
   drain(ring: Ring, from: number, to: number): void {
-    for (let i = from; i !== to; i = (i + 1) | 0) this.row(ring, (i & ring.mask) * ring.stride);
+    for (let i = from; i !== to; i = (i + 1) | 0) this.record(ring, (i & ring.mask) * ring.stride);
   }
 
   close(): void {
+    if (this.open !== 0) throw new Error(`${this.open} started task attempts were never ended in tasks.arrow`);
     this.writer.close();
   }
 
@@ -478,13 +545,43 @@ export class TaskRowWriter {
     this.writer.abort();
   }
 
-  private row(ring: Ring, r: number): void {
-    const w = this.writer;
+  private record(ring: Ring, r: number): void {
+    const records = ring.records;
+    const type = records[r + TYPE] as number;
+    if (type === WHOLE) {
+      this.keep(ring, r, 0);
+      this.ends(0, records, r);
+      this.row(0);
+      return;
+    }
+    const e = (records[r + KEY] as number) + 1;
+    if (type === STARTED) {
+      this.keep(ring, r, e);
+      this.open++;
+      return;
+    }
+    if (e * ring.stride >= this.kept.length || this.kept[e * ring.stride + TYPE] !== STARTED) throw new Error(`tasks.arrow: an end came for key ${e - 1}, which has no started attempt`);
+    this.ends(e, records, r);
+    this.kept[e * ring.stride + TYPE] = ENDED;
+    this.open--;
+    this.row(e);
+  }
+
+  /** Keeps the names and start-time numbers of the record at `r` as entry `e`, resolving names sent earlier. */
+  private keep(ring: Ring, r: number, e: number): void {
+    const stride = ring.stride;
     const records = ring.records;
     const bytes = ring.bytes;
+    if ((e + 1) * stride > this.kept.length) {
+      const bigger = new Float64Array(Math.max(2 * this.kept.length, (e + 1) * stride, 64 * stride));
+      bigger.set(this.kept);
+      this.kept = bigger;
+    }
+    const k = e * stride;
+    this.kept.set(records.subarray(r, r + stride), k);
     let p = (records[r + BYTES_START] as number) % bytes.length;
     const idLength = records[r + ID] as number;
-    w.utf8(0, bytes, p, idLength);
+    const idAt = p;
     p += idLength;
     const jobLength = records[r + JOB] as number;
     if (jobLength >= 0) {
@@ -493,46 +590,76 @@ export class TaskRowWriter {
       this.lastJobLength = jobLength;
       p += jobLength;
     }
-    w.utf8(1, this.lastJob, 0, this.lastJobLength);
-    p = this.named(2, this.tenants, records[r + TENANT_KEY] as number, records[r + TENANT] as number, bytes, p);
-    w.int(3, records[r + ATTEMPT] as number);
-    const state = STATE_BYTES[records[r + STATE_CODE] as number] as Buffer;
-    w.utf8(4, state, 0, state.length);
-    const kind = KIND_BYTES[records[r + KIND_CODE] as number] as Buffer;
-    w.utf8(5, kind, 0, kind.length);
-    w.int(6, records[r + PRIORITY] as number);
-    const machine = records[r + MACHINE_KEY] as number;
-    if (machine >= 0) this.named(7, this.machines, machine, records[r + MACHINE] as number, bytes, p);
-    else w.null(7);
-    w.float(8, microsToSeconds(records[r + SUBMIT] as number));
-    const start = records[r + START] as number;
-    if (start >= 0) w.float(9, microsToSeconds(start));
-    else w.null(9);
-    const end = records[r + END] as number;
-    if (end >= 0) w.float(10, microsToSeconds(end));
-    else w.null(10);
-    w.floatOrNull(11, records[r + WAIT] as number);
-    w.floatOrNull(12, records[r + RUN] as number);
-    w.floatOrNull(13, records[r + SLOWDOWN] as number);
-    w.floatOrNull(14, records[r + BOUNDED] as number);
-    for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, records[r + DEMAND + d] as number);
-    w.endRow();
+    const tenantKey = records[r + TENANT_KEY] as number;
+    const tenantLength = records[r + TENANT] as number;
+    // a tenant with a key is kept under it; one without is kept with the row
+    const ownTenant = tenantKey < 0 ? tenantLength : 0;
+    if (tenantLength >= 0 && tenantKey >= 0) this.tenants[tenantKey] = bytes.slice(p, p + tenantLength);
+    const tenantAt = p;
+    if (tenantLength >= 0) p += tenantLength;
+    const machineLength = records[r + MACHINE] as number;
+    const machineKey = records[r + MACHINE_KEY] as number;
+    if (machineKey >= 0 && machineLength >= 0) this.machines[machineKey] = bytes.slice(p, p + machineLength);
+    let names = this.keptNames[e];
+    const length = idLength + this.lastJobLength + ownTenant;
+    if (names === undefined || names.length < length) {
+      names = new Uint8Array(Math.max(64, 2 * length));
+      this.keptNames[e] = names;
+    }
+    names.set(bytes.subarray(idAt, idAt + idLength), 0);
+    names.set(this.lastJob.subarray(0, this.lastJobLength), idLength);
+    if (ownTenant > 0) names.set(bytes.subarray(tenantAt, tenantAt + ownTenant), idLength + this.lastJobLength);
+    this.kept[k + JOB] = this.lastJobLength;
+    this.kept[k + TENANT] = ownTenant;
   }
 
-  /**
-   * Writes a tenant or machine name into `col`: the `length` bytes at `p` when sent with this
-   * record (kept under `key` if it has one), else the bytes kept under `key`. Returns the position
-   * after the bytes it read.
-   */
-  private named(col: number, kept: Uint8Array[], key: number, length: number, bytes: Uint8Array, p: number): number {
-    if (length < 0) {
-      const name = kept[key] as Uint8Array;
-      this.writer.utf8(col, name, 0, name.length);
-      return p;
-    }
-    this.writer.utf8(col, bytes, p, length);
-    if (key >= 0) kept[key] = bytes.slice(p, p + length);
-    return p + length;
+  /** Copies the end-time fields of the record at `r` into kept entry `e`. */
+  private ends(e: number, records: Float64Array, r: number): void {
+    const k = e * this.stride;
+    this.kept[k + STATE_CODE] = records[r + STATE_CODE] as number;
+    this.kept[k + END] = records[r + END] as number;
+  }
+
+  /** Writes kept entry `e` as a row. */
+  private row(e: number): void {
+    const w = this.writer;
+    const k = e * this.stride;
+    const kept = this.kept;
+    const names = this.keptNames[e] as Uint8Array;
+    const idLength = kept[k + ID] as number;
+    const jobLength = kept[k + JOB] as number;
+    w.utf8(0, names, 0, idLength);
+    w.utf8(1, names, idLength, jobLength);
+    const tenantKey = kept[k + TENANT_KEY] as number;
+    if (tenantKey >= 0) {
+      const tenant = this.tenants[tenantKey] as Uint8Array;
+      w.utf8(2, tenant, 0, tenant.length);
+    } else w.utf8(2, names, idLength + jobLength, kept[k + TENANT] as number);
+    w.int(3, kept[k + ATTEMPT] as number);
+    const state = STATE_BYTES[kept[k + STATE_CODE] as number] as Buffer;
+    w.utf8(4, state, 0, state.length);
+    const kind = KIND_BYTES[kept[k + KIND_CODE] as number] as Buffer;
+    w.utf8(5, kind, 0, kind.length);
+    w.int(6, kept[k + PRIORITY] as number);
+    const machine = kept[k + MACHINE_KEY] as number;
+    if (machine >= 0) {
+      const name = this.machines[machine] as Uint8Array;
+      w.utf8(7, name, 0, name.length);
+    } else w.null(7);
+    w.float(8, microsToSeconds(kept[k + SUBMIT] as number));
+    const start = kept[k + START] as number;
+    if (start >= 0) w.float(9, microsToSeconds(start));
+    else w.null(9);
+    const end = kept[k + END] as number;
+    if (end >= 0) w.float(10, microsToSeconds(end));
+    else w.null(10);
+    const times = attemptTimes(kept[k + SUBMIT] as number, start, end, this.times);
+    w.floatOrNull(11, times.wait);
+    w.floatOrNull(12, times.run);
+    w.floatOrNull(13, times.slowdown);
+    w.floatOrNull(14, times.bounded);
+    for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, kept[k + DEMAND + d] as number);
+    w.endRow();
   }
 }
 

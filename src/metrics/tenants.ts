@@ -2,13 +2,12 @@
 import { join } from 'node:path';
 import { microsToSeconds, type Micros } from '../engine/time.js';
 import type { ResourceSpace } from '../model/resources.js';
-import type { Task } from '../model/task.js';
+import type { TaskState } from '../model/task.js';
 import { ArrowTableWriter } from './arrow-table.js';
 import { tenantColumns, tenantSummaryColumns } from './schemas.js';
 import { quantilesStreamed, type BlockSource } from './selection.js';
 import { SpillFile } from './spill.js';
 import { quantile, SAMPLES_IN_MEMORY } from './stats.js';
-import type { TaskTimes } from './summary.js';
 import type { UsageLedger } from './usage.js';
 import { ensureLength } from '../typed-array.js';
 
@@ -59,12 +58,13 @@ export class TenantRecorder {
     }
   }
 
-  taskEnded(task: Task, times: TaskTimes): void {
-    const t = this.number(task);
+  /** Counts a task attempt of `tenant` (the ledger's number `tenantIndex`, -1 if none) that reached its final state as `state`, after a wait of `wait` seconds (NaN if it never started). */
+  taskEnded(tenantIndex: number, tenant: string, state: TaskState, wait: number): void {
+    const t = this.number(tenantIndex, tenant);
     this.tasks[t] = (this.tasks[t] as number) + 1;
-    if (task.state === 'finished') this.finished[t] = (this.finished[t] as number) + 1;
-    if (task.state === 'unschedulable') this.unschedulable[t] = (this.unschedulable[t] as number) + 1;
-    if (!Number.isNaN(times.wait)) this.logWait(t, times.wait);
+    if (state === 'finished') this.finished[t] = (this.finished[t] as number) + 1;
+    if (state === 'unschedulable') this.unschedulable[t] = (this.unschedulable[t] as number) + 1;
+    if (!Number.isNaN(wait)) this.logWait(t, wait);
   }
 
   private logWait(t: number, wait: number): void {
@@ -90,18 +90,17 @@ export class TenantRecorder {
     visit(this.log, this.logged);
   }
 
-  /** The recorder's number for the task's tenant; through the ledger's number when the task has one (no string lookup). */
-  private number(task: Task): number {
-    const l = task.tenantIndex;
+  /** The recorder's number for `tenant`; through the ledger's number `l` when there is one (no string lookup). */
+  private number(l: number, tenant: string): number {
     if (l >= 0 && l < this.byLedger.length) {
       const t = this.byLedger[l] as number;
       if (t >= 0) return t;
     }
-    let t = this.byName.get(task.tenant);
+    let t = this.byName.get(tenant);
     if (t === undefined) {
       t = this.names.length;
-      this.byName.set(task.tenant, t);
-      this.names.push(task.tenant);
+      this.byName.set(tenant, t);
+      this.names.push(tenant);
       this.tasks = ensureLength(this.tasks, t + 1);
       this.finished = ensureLength(this.finished, t + 1);
       this.unschedulable = ensureLength(this.unschedulable, t + 1);

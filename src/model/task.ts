@@ -38,6 +38,13 @@ export interface TaskView extends TaskSpec {
   /** Dense number given at admission, in admission order; a stable tie-break key. */
   readonly uid: number;
   readonly attempt: number;
+  /**
+   * Where the attempt stands: current while it waits and runs, and in the policy's `stopped` hook.
+   * After a finish nothing else sees, the record may go on showing `running`: a run whose policy has
+   * no `stopped` hook, recorded by an observer that takes finishes without records (the standard
+   * one does), does not go back to a finished task's record (see RunObserver.taskFinished). A
+   * finished attempt's outcome is in the run's outputs.
+   */
   readonly state: TaskState;
   /**
    * A dense number for the task's tenant in this run (0, 1, … in order of first admission), the
@@ -54,6 +61,7 @@ export interface Task extends TaskView {
   /** Machine slot while running or after it ran there, -1 if never placed. */
   machine: number;
   start: Micros;
+  /** When the attempt ended, or -1; like `state`, not written for a finish nobody reads the record of. */
   end: Micros;
   /** When the running attempt is due to finish (moves when its machine's speed changes), or -1. */
   finishAt: Micros;

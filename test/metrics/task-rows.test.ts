@@ -58,11 +58,7 @@ function task(i: number): Task {
 function write(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number): { path: string; threaded: boolean } {
   const path = join(root, name);
   const rows = new TaskRows(path, SPECS, RESOURCES.names.length, mode, records, bytes);
-  const times = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
-  for (let i = 0; i < n; i++) {
-    const t = task(i);
-    rows.write(t, taskTimes(t, times), MACHINES);
-  }
+  for (let i = 0; i < n; i++) rows.write(task(i), MACHINES);
   const threaded = rows.inHelperThread;
   rows.close();
   return { path, threaded };
@@ -137,7 +133,7 @@ describe('tasks.arrow rows through the ring', () => {
       for (let i = 0; i < 6_000; i++) {
         const t = task(i);
         (t as { id: string }).id = `${'x'.repeat(200)}-${i}`;
-        rows.write(t, taskTimes(t), MACHINES);
+        rows.write(t, MACHINES);
       }
       const threaded = rows.inHelperThread;
       rows.close();
@@ -172,18 +168,103 @@ describe('tasks.arrow rows through the ring', () => {
     const rows = new TaskRows(join(root, 'long.arrow'), SPECS, 3, 'inline', 1_024, 1_024);
     const t = task(1);
     (t as { id: string }).id = 'x'.repeat(200);
-    expect(() => rows.write(t, taskTimes(t), MACHINES)).toThrow(/Task "x{60}" has ids and names too long/);
+    expect(() => rows.write(t, MACHINES)).toThrow(/Task "x{60}" has ids and names too long/);
     rows.abort();
   });
 
   it('let the helper thread take the next run after an aborted one', () => {
     const path = join(root, 'aborted.arrow');
     const rows = new TaskRows(path, SPECS, 3, 'thread', 1_024);
-    for (let i = 0; i < 3_000; i++) rows.write(task(i), taskTimes(task(i)), MACHINES);
+    for (let i = 0; i < 3_000; i++) rows.write(task(i), MACHINES);
     rows.abort();
     const after = write('after-abort.arrow', 2_000, 'thread');
     expect(after.threaded).toBe(true);
     expect(readArrowRows(after.path)).toHaveLength(2_000);
+  });
+});
+
+/**
+ * Writes tasks 0 … n − 1 as a simulation does: a placed task in two parts, started under a key
+ * that a later task reuses once it has ended, in an order mixed with other tasks' starts and whole
+ * rows; the rest as whole rows. Returns the file and the order in which rows were completed.
+ */
+function writeSplit(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number): { path: string; order: number[]; threaded: boolean } {
+  const path = join(root, name);
+  const rows = new TaskRows(path, SPECS, RESOURCES.names.length, mode, records, bytes);
+  const order: number[] = [];
+  const running: { i: number; key: number }[] = [];
+  const freeKeys: number[] = [];
+  let nextKey = 0;
+  let seed = 12_345;
+  const end = (at: number) => {
+    const [{ i, key }] = running.splice(at, 1) as [{ i: number; key: number }];
+    const t = task(i);
+    rows.ended(key, t.state, t.end);
+    freeKeys.push(key);
+    order.push(i);
+  };
+  for (let i = 0; i < n; i++) {
+    const t = task(i);
+    if (t.start < 0) {
+      rows.write(t, MACHINES);
+      order.push(i);
+    } else {
+      const key = freeKeys.pop() ?? nextKey++;
+      rows.started(t, key, MACHINES);
+      running.push({ i, key });
+    }
+    // up to about fifty attempts run at once, ending in a scrambled order
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    if (running.length > 50 || (running.length > 0 && seed % 3 === 0)) end(seed % running.length);
+  }
+  while (running.length > 0) end(running.length - 1);
+  const threaded = rows.inHelperThread;
+  rows.close();
+  return { path, order, threaded };
+}
+
+/** Writes tasks in `order` as whole rows. */
+function writeWhole(name: string, order: readonly number[]): string {
+  const path = join(root, name);
+  const rows = new TaskRows(path, SPECS, RESOURCES.names.length, 'inline');
+  for (const i of order) rows.write(task(i), MACHINES);
+  rows.close();
+  return path;
+}
+
+describe('tasks.arrow rows sent in two parts, when an attempt starts and when it ends', () => {
+  it('are the same bytes as whole rows sent at the end, in the order the attempts ended, through rings that wrap', () => {
+    const split = writeSplit('split-inline.arrow', 10_000, 'inline', 1_024, 16_384);
+    const whole = readFileSync(writeWhole('split-reference.arrow', split.order));
+    // the mix the case is meant to cover: parts interleaved with whole rows, keys reused, rows out of start order
+    expect(split.order).toHaveLength(10_000);
+    expect(split.order.some((i, j) => j > 0 && i < (split.order[j - 1] as number))).toBe(true);
+    expect(readFileSync(split.path).equals(whole)).toBe(true);
+    const threaded = writeSplit('split-thread.arrow', 10_000, 'thread', 1_024, 16_384);
+    expect(threaded.threaded).toBe(true);
+    expect(threaded.order).toEqual(split.order);
+    expect(readFileSync(threaded.path).equals(whole)).toBe(true);
+    const rows = readArrowRows(split.path);
+    rows.forEach((row, j) => expect(row).toEqual(expected(split.order[j] as number)));
+  });
+
+  it('are the same bytes in auto mode, before and after the helper thread takes over', () => {
+    const auto = writeSplit('split-auto.arrow', 20_000, 'auto');
+    expect(auto.threaded).toBe(helperPays());
+    expect(readFileSync(auto.path).equals(readFileSync(writeWhole('split-auto-reference.arrow', auto.order)))).toBe(true);
+  });
+
+  it('refuse an end part with no started part under its key, and a started attempt never ended, from either thread', () => {
+    for (const mode of ['inline', 'thread'] as const) {
+      const orphan = new TaskRows(join(root, `orphan-${mode}.arrow`), SPECS, 3, mode);
+      orphan.ended(7, 'finished', 5_000);
+      expect(() => orphan.close()).toThrow(/an end came for key 7, which has no started attempt/);
+      const unended = new TaskRows(join(root, `unended-${mode}.arrow`), SPECS, 3, mode);
+      unended.started(task(1), 0, MACHINES);
+      unended.started(task(2), 1, MACHINES);
+      unended.ended(0, 'finished', 9_000);
+      expect(() => unended.close()).toThrow(/1 started task attempts were never ended/);
+    }
   });
 });
 
