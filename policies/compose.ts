@@ -1,6 +1,6 @@
 // Composes a queue order and a placement into a policy: walk the queue, place what fits.
 import type { Decisions, Options, Placement, Policy, QueueOrder, Scheduler } from '../src/policy.js';
-import type { PolicyContext } from '../src/policy.js';
+import { tellStopped, type PolicyContext } from '../src/policy.js';
 import type { TaskView } from '../src/model/task.js';
 import { WaitingMisfits } from './waiting-misfits.js';
 
@@ -48,13 +48,23 @@ export function composedPolicy(
       const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => !view.mayFit(task) || placement.misfit?.(task) === true;
       // a task left waiting by the last round, in a round that asks only about those that may fit now
       const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
-      // only when a part has one: without a stopped hook a finish need not read the task's record (see Scheduler.stopped)
-      const stopped = order.stopped === undefined && placement.stopped === undefined ? {} : {
-        stopped(task: TaskView): void {
-          order.stopped?.(task);
-          placement.stopped?.(task);
-        },
-      };
+      // the lightest hook the parts allow: without a stopped hook a finish need not read the task's record (see Scheduler.stopped)
+      const stopped =
+        order.stopped !== undefined || placement.stopped !== undefined
+          ? {
+              stopped(task: TaskView): void {
+                tellStopped(order, task);
+                tellStopped(placement, task);
+              },
+            }
+          : order.released !== undefined || placement.released !== undefined
+            ? {
+                released(tenantIndex: number, demand: Float64Array): void {
+                  order.released?.(tenantIndex, demand);
+                  placement.released?.(tenantIndex, demand);
+                },
+              }
+            : {};
       const scheduler: Scheduler = {
         submitted: (task) => order.add(task),
         removed: (task) => order.remove(task),

@@ -111,8 +111,16 @@ export interface Scheduler {
    * again. Leave it out if the policy does not need it: a simulation whose policy has no stopped
    * hook need not read a finished task's record at all, which on a large run saves a cache miss
    * per task (and leaves the record of a finished attempt showing `running`; see {@link TaskView}).
+   * A policy that only needs what the task held can take {@link released} instead.
    */
   stopped?(task: TaskView): void;
+  /**
+   * A running task of tenant number `tenantIndex` (see {@link TaskView.tenantIndex}) stopped, and
+   * the `demand` it held is free again: the part of {@link stopped} that policies tracking
+   * allocations per tenant need (DRF), told without reading the task's record. Called only when
+   * the scheduler has no `stopped` hook.
+   */
+  released?(tenantIndex: number, demand: Float64Array): void;
   /** A machine joined, left, failed, recovered or changed; `view` already shows the new state. */
   machineChanged?(machine: number): void;
   /**
@@ -154,8 +162,10 @@ export interface Policy {
 export interface PartHooks {
   /** A scheduling round starts. */
   round?(): void;
-  /** A task placed from this policy stopped running (orders that track allocations, e.g. DRF and tiers). */
+  /** A task placed from this policy stopped running (placements that track their tasks, e.g. Fenzo's). */
   stopped?(task: TaskView): void;
+  /** A task placed from this policy stopped running: its tenant and demand, for parts that track allocations (DRF); see Scheduler.released. */
+  released?(tenantIndex: number, demand: Float64Array): void;
   /** A machine joined, left, failed, recovered or changed (parts that index machines or remember misfits). */
   machineChanged?(machine: number): void;
 }
@@ -239,4 +249,10 @@ export interface ControllerFactory {
   /** Ticks every `interval(options)` µs from the first submission. */
   interval(options: Options): Micros;
   create(ctx: ControllerContext, options: Options): Controller;
+}
+
+/** Tells `hooks` (a scheduler or a part) that `task` stopped running: through its stopped hook, or else its released hook. */
+export function tellStopped(hooks: Pick<Scheduler, 'stopped' | 'released'>, task: TaskView): void {
+  if (hooks.stopped !== undefined) hooks.stopped(task);
+  else hooks.released?.(task.tenantIndex, task.demand);
 }

@@ -101,11 +101,11 @@ export class DrfOrder implements QueueOrder {
     }
   }
 
-  stopped(task: TaskView): void {
-    const t = this.seen(task);
+  released(tenantIndex: number, demand: Float64Array): void {
+    const t = tenantIndex >= 0 && tenantIndex < this.byIndex.length ? (this.byIndex[tenantIndex] as number) - 1 : -1;
     if (t >= 0) {
-      this.sorter.change(this.nodes[t] as SorterNode, task.demand, -1, false);
-      this.quota?.change(this.quotas[t], task.demand, -1);
+      this.sorter.change(this.nodes[t] as SorterNode, demand, -1, false);
+      this.quota?.change(this.quotas[t], demand, -1);
     }
     this.roomGrew = true;
   }
@@ -258,12 +258,6 @@ export class DrfOrder implements QueueOrder {
   private linked(task: TaskView): number {
     const i = task.tenantIndex;
     return i >= 0 && i < this.byIndex.length ? (this.byIndex[i] as number) - 1 : -1;
-  }
-
-  /** This order's number for the tenant of `task`, -1 if it has none yet. */
-  private seen(task: TaskView): number {
-    const t = this.linked(task);
-    return t >= 0 ? t : (this.tenants.get(task.tenant) ?? -1);
   }
 
   /** This order's number for the tenant of `task`, registering the tenant on first sight. */

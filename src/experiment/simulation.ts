@@ -10,7 +10,7 @@ import { makeTask, nextAttempt, type Task, type TaskSpec, type TaskView } from '
 import { LiveClusterView } from '../model/view.js';
 import { UsageLedger } from '../metrics/usage.js';
 import type { ControllerSetup } from '../../policies/index.js';
-import type { ClusterControl, Controller, Decisions, EventRecord, Policy, Scheduler } from '../policy.js';
+import { tellStopped, type ClusterControl, type Controller, type Decisions, type EventRecord, type Policy, type Scheduler } from '../policy.js';
 import { randomStream } from '../random.js';
 import type { MachineEvent, TraceSource } from '../traces/source.js';
 
@@ -525,6 +525,7 @@ export class Simulation implements ClusterControl {
     if (this.quickFinish && this.slotQuick[slot] === 1) {
       // without reading the task's record (see RunObserver.taskFinished)
       this.release(slot);
+      this.scheduler.released?.(this.slotTenant[slot] as number, this.slotDemand[slot] as Float64Array);
       (this.observer.taskFinished as (slot: number, sim: Simulation) => void)(slot, this);
       this.live[slot] = undefined;
       this.freeSlot(slot);
@@ -556,7 +557,7 @@ export class Simulation implements ClusterControl {
     task.state = state;
     task.end = this.now;
     this.untrack(task, slot);
-    this.scheduler.stopped?.(task);
+    tellStopped(this.scheduler, task);
     this.observer.taskEnded(task, this, slot);
   }
 

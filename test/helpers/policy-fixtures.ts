@@ -267,7 +267,8 @@ export function instrument(inner: Policy): Instrumented {
     const scheduler = inner.create(ctx);
     return {
       ...(scheduler.roundInterval !== undefined ? { roundInterval: scheduler.roundInterval } : {}),
-      stopped: (task) => scheduler.stopped?.(task),
+      ...(scheduler.stopped !== undefined ? { stopped: (task: TaskView) => scheduler.stopped?.(task) } : {}),
+      ...(scheduler.released !== undefined ? { released: (tenant: number, demand: Float64Array) => scheduler.released?.(tenant, demand) } : {}),
       machineChanged: (m) => scheduler.machineChanged?.(m),
       submitted(task) {
         waiting.add(task);
