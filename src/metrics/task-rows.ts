@@ -578,7 +578,9 @@ export class TaskRowWriter {
       this.kept = bigger;
     }
     const k = e * stride;
-    this.kept.set(records.subarray(r, r + stride), k);
+    const kept = this.kept;
+    // field by field: a subarray view per record would be an allocation per row
+    for (let f = 0; f < stride; f++) kept[k + f] = records[r + f] as number;
     let p = (records[r + BYTES_START] as number) % bytes.length;
     const idLength = records[r + ID] as number;
     const idAt = p;
@@ -586,7 +588,7 @@ export class TaskRowWriter {
     const jobLength = records[r + JOB] as number;
     if (jobLength >= 0) {
       if (jobLength > this.lastJob.length) this.lastJob = new Uint8Array(2 * jobLength);
-      for (let i = 0; i < jobLength; i++) this.lastJob[i] = bytes[p + i] as number;
+      copy(bytes, p, jobLength, this.lastJob, 0);
       this.lastJobLength = jobLength;
       p += jobLength;
     }
@@ -606,11 +608,11 @@ export class TaskRowWriter {
       names = new Uint8Array(Math.max(64, 2 * length));
       this.keptNames[e] = names;
     }
-    names.set(bytes.subarray(idAt, idAt + idLength), 0);
-    names.set(this.lastJob.subarray(0, this.lastJobLength), idLength);
-    if (ownTenant > 0) names.set(bytes.subarray(tenantAt, tenantAt + ownTenant), idLength + this.lastJobLength);
-    this.kept[k + JOB] = this.lastJobLength;
-    this.kept[k + TENANT] = ownTenant;
+    copy(bytes, idAt, idLength, names, 0);
+    copy(this.lastJob, 0, this.lastJobLength, names, idLength);
+    copy(bytes, tenantAt, ownTenant, names, idLength + this.lastJobLength);
+    kept[k + JOB] = this.lastJobLength;
+    kept[k + TENANT] = ownTenant;
   }
 
   /** Copies the end-time fields of the record at `r` into kept entry `e`. */
@@ -661,6 +663,11 @@ export class TaskRowWriter {
     for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, kept[k + DEMAND + d] as number);
     w.endRow();
   }
+}
+
+/** Copies `n` bytes from `from` at `at` to `to` at `into` (names are short: a loop beats a subarray view and set). */
+function copy(from: Uint8Array, at: number, n: number, to: Uint8Array, into: number): void {
+  for (let i = 0; i < n; i++) to[into + i] = from[at + i] as number;
 }
 
 /**
