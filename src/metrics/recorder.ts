@@ -4,11 +4,12 @@ import { microsToSeconds, type Micros } from '../engine/time.js';
 import type { RunObserver, Simulation } from '../experiment/simulation.js';
 import type { ResourceSpace } from '../model/resources.js';
 import type { PowerOutputs } from '../power/outputs.js';
-import type { Task, TaskState } from '../model/task.js';
+import type { Task } from '../model/task.js';
 import { ArrowTableWriter } from './arrow-table.js';
 import type { EventRecord } from '../policy.js';
 import { eventColumns, machineColumns, taskColumns, timeseriesColumns } from './schemas.js';
-import { attemptTimes, SummaryBuilder, taskTimes, type Summary, type TaskTimes } from './summary.js';
+import { SummaryBuilder, type Summary } from './summary.js';
+import type { AttemptStats } from './attempt-stats.js';
 import { ensureLength } from '../typed-array.js';
 import { TaskRows, type TaskRowMode } from './task-rows.js';
 import { TenantRecorder } from './tenants.js';
@@ -24,22 +25,18 @@ export class RunRecorder implements RunObserver {
   private readonly dims: number;
   private readonly allocatedCol: number;
   private readonly powerCol: number;
-  private readonly times: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
   /**
-   * Per simulation slot, for the attempt started there: its submit and start times and tenant
-   * number, and 1 while it runs. Its end is counted from these, as the task's record is no longer
-   * in the cache then (see RunObserver.taskFinished).
+   * Per simulation slot: 1 while the attempt started there runs, its row's first part sent (see
+   * {@link taskStarted}); its end then needs nothing of the task's record, which is no longer in
+   * the cache by then (see RunObserver.taskFinished).
    */
-  private slotSubmit = new Float64Array(1024);
-  private slotStart = new Float64Array(1024);
-  private slotTenant = new Int32Array(1024);
-  private slotStarted = new Uint8Array(1024);
+  private started = new Uint8Array(1024);
 
   /**
    * @param groups the run's machine groups (see `runGroups`), one machine-count column each.
    * @param power power columns and figures; without it (or without power models) power figures are null.
    * @param sampleMemoryLimit values each summary sample list keeps in memory before it spills to a
-   *   hidden scratch file in `dir` (deleted by `finish` and `abort`); see {@link SummaryBuilder}.
+   *   hidden scratch file in `dir` (deleted by `finish` and `abort`); see {@link AttemptStats}.
    * @param taskRows where tasks.arrow is written (see {@link TaskRowMode}): by default a helper
    *   thread takes it over once a run has enough rows to gain from it.
    */
@@ -53,10 +50,10 @@ export class RunRecorder implements RunObserver {
   ) {
     this.dims = resources.names.length;
     this.summary = new SummaryBuilder(dir, sampleMemoryLimit);
-    this.tasks = new TaskRows(join(dir, 'tasks.arrow'), taskColumns(resources), this.dims, taskRows);
+    this.tasks = new TaskRows(join(dir, 'tasks.arrow'), taskColumns(resources), this.dims, taskRows, undefined, undefined, sampleMemoryLimit);
     this.series = new ArrowTableWriter(join(dir, 'timeseries.arrow'), timeseriesColumns(resources, groups, power?.seriesColumns() ?? []), 4096);
     this.events = new ArrowTableWriter(join(dir, 'events.arrow'), eventColumns(), 4096);
-    this.tenants = new TenantRecorder(dir, resources, sampleMemoryLimit);
+    this.tenants = new TenantRecorder(dir, resources);
     this.allocatedCol = this.series.column(`allocated_${resources.names[0]}`);
     this.groupCol = this.allocatedCol + 2 * this.dims;
     this.powerCol = this.groupCol + groups.length;
@@ -85,45 +82,23 @@ export class RunRecorder implements RunObserver {
   }
 
   taskStarted(task: Task, slot: number, sim: Simulation): void {
-    if (slot >= this.slotSubmit.length) this.growSlots(slot + 1);
-    this.slotSubmit[slot] = task.submit;
-    this.slotStart[slot] = task.start;
-    this.slotTenant[slot] = task.tenantIndex;
-    this.slotStarted[slot] = 1;
+    if (slot >= this.started.length) this.started = ensureLength(this.started, slot + 1);
+    this.started[slot] = 1;
     this.tasks.started(task, slot, sim.cluster.ids);
   }
 
   taskFinished(slot: number, sim: Simulation): void {
-    this.attemptEnded(slot, 'finished', sim.now, sim);
+    this.started[slot] = 0;
+    this.tasks.ended(slot, 'finished', sim.now);
   }
 
   taskEnded(task: Task, sim: Simulation, slot: number): void {
-    if (slot >= 0 && slot < this.slotStarted.length && this.slotStarted[slot] === 1) {
-      this.attemptEnded(slot, task.state, task.end, sim);
-      return;
+    if (slot >= 0 && slot < this.started.length && this.started[slot] === 1) {
+      this.started[slot] = 0;
+      this.tasks.ended(slot, task.state, task.end);
+    } else {
+      this.tasks.write(task, sim.cluster.ids);
     }
-    const times = taskTimes(task, this.times);
-    this.summary.taskEnded(task.state, task.end, times);
-    this.tenants.taskEnded(task.tenantIndex, task.tenant, task.state, times.wait);
-    this.tasks.write(task, sim.cluster.ids);
-  }
-
-  /** The attempt started in `slot` ended as `state` at `end` (-1 if it is left running): counted from what {@link taskStarted} kept. */
-  private attemptEnded(slot: number, state: TaskState, end: Micros, sim: Simulation): void {
-    this.slotStarted[slot] = 0;
-    const times = attemptTimes(this.slotSubmit[slot] as number, this.slotStart[slot] as number, end, this.times);
-    const tenant = this.slotTenant[slot] as number;
-    this.summary.taskEnded(state, end, times);
-    this.tenants.taskEnded(tenant, sim.ledger.tenants[tenant] as string, state, times.wait);
-    this.tasks.ended(slot, state, end);
-  }
-
-  private growSlots(least: number): void {
-    const n = Math.max(least, 2 * this.slotSubmit.length);
-    this.slotSubmit = ensureLength(this.slotSubmit, n);
-    this.slotStart = ensureLength(this.slotStart, n);
-    this.slotTenant = ensureLength(this.slotTenant, n);
-    this.slotStarted = ensureLength(this.slotStarted, n);
   }
 
   sample(time: Micros, sim: Simulation): void {
@@ -184,11 +159,11 @@ export class RunRecorder implements RunObserver {
       w.endRow();
     }
     w.close();
-    this.tenants.finish(ledger, sim.end);
-    const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events);
+    // after the rest, so a helper thread writing tasks.arrow finishes while it is written here
+    const attempts = this.tasks.close();
+    this.tenants.finish(ledger, sim.end, attempts.tenants);
+    const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events, attempts);
     this.summary.dispose();
-    // last, so a helper thread writing tasks.arrow finishes while the rest is written here
-    this.tasks.close();
     return this.power === null ? summary : { ...summary, ...this.power.summary(ledger.meter, c, sim.firstSubmit, sim.end) };
   }
 

@@ -68,20 +68,7 @@ export class Samples {
     const n = this.size;
     if (n === 0) return qs.map(() => null);
     if (this.file !== null) return this.streamedQuantiles(qs, n);
-    const a = this.values.slice(0, n);
-    let from = 0;
-    return qs.map((q) => {
-      const h = (n - 1) * q;
-      const lo = Math.floor(h);
-      select(a, lo, from, n - 1);
-      from = lo;
-      const low = a[lo] as number;
-      if (lo + 1 >= n || h === lo) return low;
-      // every value after lo is ≥ a[lo]; the next order statistic is the least of them
-      let next = a[lo + 1] as number;
-      for (let i = lo + 2; i < n; i++) if ((a[i] as number) < next) next = a[i] as number;
-      return low + (h - lo) * (next - low);
-    });
+    return quantilesInPlace(this.values.slice(0, n), 0, n, qs);
   }
 
   mean(): number | null {
@@ -102,6 +89,28 @@ export class Samples {
     };
     return quantilesStreamed(source, n, qs, this.limit);
   }
+}
+
+/**
+ * The `qs`-th quantiles (ascending, each in [0, 1]) of a[from..to), as {@link quantile} defines
+ * them, found by selection (O(n) per quantile): the values are rearranged, not sorted.
+ */
+export function quantilesInPlace(a: Float64Array, from: number, to: number, qs: readonly number[]): (number | null)[] {
+  const n = to - from;
+  if (n === 0) return qs.map(() => null);
+  let left = from;
+  return qs.map((q) => {
+    const h = (n - 1) * q;
+    const lo = from + Math.floor(h);
+    select(a, lo, left, to - 1);
+    left = lo;
+    const low = a[lo] as number;
+    if (lo + 1 >= to || h === lo - from) return low;
+    // every value after lo is ≥ a[lo]; the next order statistic is the least of them
+    let next = a[lo + 1] as number;
+    for (let i = lo + 2; i < to; i++) if ((a[i] as number) < next) next = a[i] as number;
+    return low + (h - (lo - from)) * (next - low);
+  });
 }
 
 /**

@@ -1,6 +1,7 @@
 // Headline metrics of a run, accumulated as tasks end; definitions are in the README.
 import { microsToSeconds, type Micros } from '../engine/time.js';
-import type { Task, TaskState } from '../model/task.js';
+import type { Task } from '../model/task.js';
+import type { AttemptFigures, ListFigures } from './attempt-stats.js';
 import { join } from 'node:path';
 import { Samples, jainIndex } from './stats.js';
 import type { UsageLedger } from './usage.js';
@@ -45,42 +46,23 @@ export function attemptTimes(submit: Micros, start: Micros, end: Micros, out: Ta
 }
 
 /**
- * Counts and sample lists of a run. With `scratchDir`, each sample list keeps at most `memoryLimit`
- * values in memory and moves the rest to a hidden scratch file there (`.<name>.samples`), so memory
- * does not grow with the trace; `dispose` deletes those files.
+ * The summary of a run: the counts of its ended attempts (gathered with tasks.arrow, see
+ * {@link AttemptFigures}), its usage, and what the Mesos offer mode logged. The offer waits keep at
+ * most `memoryLimit` values in memory and move the rest to `.offer-wait.samples` in `scratchDir`;
+ * `dispose` deletes that file.
  */
 export class SummaryBuilder {
-  private readonly counts: Record<TaskState, number> = { waiting: 0, running: 0, finished: 0, killed: 0, preempted: 0, unschedulable: 0 };
-  private readonly waits: Samples;
-  private readonly slowdowns: Samples;
-  private readonly bounded: Samples;
-  private lastFinish = -1;
   private offers = 0;
   private declined = 0;
   private readonly offerWaits: Samples;
 
   constructor(scratchDir: string | null = null, memoryLimit?: number) {
-    const samples = (name: string) => new Samples(1024, scratchDir === null ? null : { path: join(scratchDir, `.${name}.samples`), memoryLimit });
-    this.waits = samples('wait');
-    this.slowdowns = samples('slowdown');
-    this.bounded = samples('bounded-slowdown');
-    this.offerWaits = samples('offer-wait');
+    this.offerWaits = new Samples(1024, scratchDir === null ? null : { path: join(scratchDir, '.offer-wait.samples'), memoryLimit });
   }
 
-  /** Deletes the scratch files; call once the summary is built, or when the run fails. */
+  /** Deletes the scratch file; call once the summary is built, or when the run fails. */
   dispose(): void {
-    for (const s of [this.waits, this.slowdowns, this.bounded, this.offerWaits]) s.dispose();
-  }
-
-  /** Counts a task attempt that reached its final state as `state` at `end` (-1 if it has not ended); `times` are its {@link attemptTimes}. */
-  taskEnded(state: TaskState, end: Micros, times: TaskTimes): void {
-    this.counts[state]++;
-    if (!Number.isNaN(times.wait)) this.waits.push(times.wait);
-    if (state === 'finished') {
-      if (!Number.isNaN(times.slowdown)) this.slowdowns.push(times.slowdown);
-      if (!Number.isNaN(times.bounded)) this.bounded.push(times.bounded);
-      if (end > this.lastFinish) this.lastFinish = end;
-    }
+    this.offerWaits.dispose();
   }
 
   /** Counts what the Mesos offer mode logs: offers made, declined, and each launch's wait for its offer. */
@@ -91,8 +73,8 @@ export class SummaryBuilder {
   }
 
   /** The summary; call after the ledger has been finished at `end`. */
-  build(resources: readonly string[], ledger: UsageLedger, firstSubmit: Micros, end: Micros, events: number): Summary {
-    const c = this.counts;
+  build(resources: readonly string[], ledger: UsageLedger, firstSubmit: Micros, end: Micros, events: number, attempts: AttemptFigures): Summary {
+    const c = attempts.counts;
     const out: Summary = {
       tasks: c.waiting + c.running + c.finished + c.killed + c.preempted + c.unschedulable,
       finished: c.finished,
@@ -103,10 +85,10 @@ export class SummaryBuilder {
       waiting_at_end: c.waiting,
       start_s: firstSubmit < 0 ? null : microsToSeconds(firstSubmit),
       end_s: microsToSeconds(end),
-      makespan_s: this.lastFinish < 0 ? null : microsToSeconds(this.lastFinish - firstSubmit),
-      ...stats('wait', '_s', this.waits),
-      ...stats('slowdown', '', this.slowdowns),
-      ...stats('bounded_slowdown', '', this.bounded),
+      makespan_s: attempts.lastFinish < 0 ? null : microsToSeconds(attempts.lastFinish - firstSubmit),
+      ...stats('wait', '_s', attempts.wait),
+      ...stats('slowdown', '', attempts.slowdown),
+      ...stats('bounded_slowdown', '', attempts.bounded),
     };
     let sum = 0;
     let counted = 0;
@@ -132,12 +114,11 @@ export class SummaryBuilder {
   }
 }
 
-function stats(name: string, unit: string, samples: Samples): Summary {
-  const [p50, p95, p99] = samples.quantiles([0.5, 0.95, 0.99]);
+function stats(name: string, unit: string, figures: ListFigures): Summary {
   return {
-    [`${name}_mean${unit}`]: samples.mean(),
-    [`${name}_p50${unit}`]: p50 ?? null,
-    [`${name}_p95${unit}`]: p95 ?? null,
-    [`${name}_p99${unit}`]: p99 ?? null,
+    [`${name}_mean${unit}`]: figures.mean,
+    [`${name}_p50${unit}`]: figures.p50,
+    [`${name}_p95${unit}`]: figures.p95,
+    [`${name}_p99${unit}`]: figures.p99,
   };
 }

@@ -1,9 +1,12 @@
 // tasks.arrow rows on their way to the file: a shared ring the simulation fills with each task
-// attempt's numbers and name bytes, drained into the Arrow writer in this thread or in a helper thread.
+// attempt's numbers and name bytes, drained into the Arrow writer in this thread or in a helper
+// thread, which also counts the attempts for the summary (see AttemptStats).
 import { availableParallelism } from 'node:os';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { dirname } from 'node:path';
+import { isMainThread, MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { microsToSeconds } from '../engine/time.js';
 import type { Task, TaskKind, TaskState } from '../model/task.js';
+import { AttemptStats, STATES, type AttemptFigures } from './attempt-stats.js';
 import { threadScript } from '../thread-script.js';
 import { ArrowTableWriter, type ColumnSpec } from './arrow-table.js';
 import { attemptTimes, type TaskTimes } from './summary.js';
@@ -39,8 +42,7 @@ const PUBLISH_EVERY = 1024;
 /** How long the producer waits for the helper thread without any progress before it gives up. */
 const STALL_MS = 60_000;
 
-/** Task states and kinds in code order: a record carries the code, the writer the UTF-8 bytes. */
-const STATES: readonly TaskState[] = ['waiting', 'running', 'finished', 'killed', 'preempted', 'unschedulable'];
+/** Task kinds in code order (states are in AttemptStats' order): a record carries the code, the writer the UTF-8 bytes. */
 const KINDS: readonly TaskKind[] = ['batch', 'service'];
 const STATE_BYTES = STATES.map((s) => Buffer.from(s, 'utf8'));
 const KIND_BYTES = KINDS.map((k) => Buffer.from(k, 'utf8'));
@@ -108,12 +110,14 @@ interface Ring {
   readonly mask: number;
 }
 
-/** What the helper thread is asked to do: drain `ring` into the Arrow file `path`. */
+/** What the helper thread is asked to do: drain `ring` into the Arrow file `path`, and send the attempts' figures back on `port`. */
 export interface TaskRowJob {
   readonly ring: Ring;
   readonly path: string;
   readonly specs: readonly ColumnSpec[];
   readonly dims: number;
+  readonly memoryLimit: number | undefined;
+  readonly port: MessagePort;
 }
 
 function newRing(dims: number, records: number, bytes: number): Ring {
@@ -177,6 +181,8 @@ export class TaskRows {
   private inline: TaskRowWriter | null = null;
   private threaded = false;
   private closed = false;
+  /** Where the helper thread sends the figures of a threaded run. */
+  private port: MessagePort | null = null;
 
   constructor(
     private readonly path: string,
@@ -185,6 +191,7 @@ export class TaskRows {
     private readonly mode: TaskRowMode = 'auto',
     private readonly records = RING_RECORDS,
     private readonly bytes = RING_BYTES,
+    private readonly memoryLimit?: number,
   ) {
     if (!Number.isInteger(Math.log2(records)) || records < PUBLISH_EVERY) throw new RangeError(`The task ring takes a power of two ≥ ${PUBLISH_EVERY} records, got ${records}`);
     if (!(bytes >= 1024)) throw new RangeError(`The task ring takes at least 1,024 bytes of names, got ${bytes}`);
@@ -293,27 +300,41 @@ export class TaskRows {
     if (this.threaded) this.publish();
   }
 
-  /** Writes the rows still queued and the file's footer, and closes it. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Writes the rows still queued and the file's footer, and closes it; returns the figures of the
+   * attempts written. Each sample list behind them keeps at most `memoryLimit` values in memory,
+   * the rest in hidden scratch files beside the file, deleted by now.
+   */
+  close(): AttemptFigures {
+    if (this.closed) throw new Error('The tasks.arrow rows were closed already');
     this.closed = true;
-    if (!this.threaded) {
-      this.closeHere();
-      return;
-    }
+    if (!this.threaded) return this.closeHere();
     const control = this.ring.control;
     if (Atomics.compareExchange(control, STATE, OPEN, ABORTING) === OPEN) {
       // the helper has not come to this run yet (it may still be starting): the rows are written here
       // instead, and the helper skips the run when it comes to it
       helperBusy = false;
       this.threaded = false;
-      this.closeHere();
-      return;
+      this.closePort();
+      return this.closeHere();
     }
     this.publish(true);
     if (this.moveTo(CLOSING) !== null) this.waitWhile(STATE, CLOSING);
     helperBusy = false;
-    if (Atomics.load(control, STATE) === FAILED) throw this.failure();
+    if (Atomics.load(control, STATE) === FAILED) {
+      this.closePort();
+      throw this.failure();
+    }
+    // the helper posted the figures before it said DONE
+    const figures = receiveMessageOnPort(this.port as MessagePort)?.message as AttemptFigures | undefined;
+    this.closePort();
+    if (figures === undefined) throw new Error('The thread writing tasks.arrow finished without sending its figures');
+    return figures;
+  }
+
+  private closePort(): void {
+    this.port?.close();
+    this.port = null;
   }
 
   /** Stops after a failure: the file is closed unfinished (the caller removes it). */
@@ -327,6 +348,7 @@ export class TaskRows {
     // a helper that has not begun this run will see the abort and skip it; one that has closes the file first
     if (this.moveTo(ABORTING) === RUNNING) this.waitWhile(STATE, ABORTING);
     helperBusy = false;
+    this.closePort();
   }
 
   /** Moves the ring from OPEN or RUNNING to `state` and wakes the consumer; returns the state left, or null if it had already failed. */
@@ -384,7 +406,10 @@ export class TaskRows {
     }
     helperBusy = true;
     this.threaded = true;
-    helperThread().postMessage({ ring: this.ring, path: this.path, specs: this.specs, dims: this.dims } satisfies TaskRowJob);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    const job: TaskRowJob = { ring: this.ring, path: this.path, specs: this.specs, dims: this.dims, memoryLimit: this.memoryLimit, port: port2 };
+    helperThread().postMessage(job, [port2]);
   }
 
   /** Moves the rows so far (none drained, names unwrapped) into a ring of the helper's size. */
@@ -399,15 +424,15 @@ export class TaskRows {
   }
 
   private openInline(): TaskRowWriter {
-    this.inline = new TaskRowWriter(this.path, this.specs, this.dims);
+    this.inline = new TaskRowWriter(this.path, this.specs, this.dims, this.memoryLimit);
     return this.inline;
   }
 
   /** Writes the queued rows and closes the file in this thread; on a failure the file is closed unfinished. */
-  private closeHere(): void {
+  private closeHere(): AttemptFigures {
     try {
       this.drainHere();
-      (this.inline ?? this.openInline()).close();
+      return (this.inline ?? this.openInline()).close();
     } catch (error) {
       this.inline?.abort();
       throw error;
@@ -524,9 +549,12 @@ export class TaskRowWriter {
   private readonly keptNames: Uint8Array[] = [];
   /** Started attempts whose end has not come. */
   private open = 0;
+  private readonly stats: AttemptStats;
 
-  constructor(path: string, specs: readonly ColumnSpec[], private readonly dims: number) {
+  /** @param memoryLimit values each of the attempts' sample lists keeps in memory (see AttemptStats). */
+  constructor(path: string, specs: readonly ColumnSpec[], private readonly dims: number, memoryLimit?: number) {
     this.writer = new ArrowTableWriter(path, specs);
+    this.stats = new AttemptStats(dirname(path), memoryLimit);
     this.demandCol = specs.length - dims;
     this.stride = Math.ceil((DEMAND + dims) / LINE) * LINE;
   }
@@ -536,13 +564,16 @@ export class TaskRowWriter {
     for (let i = from; i !== to; i = (i + 1) | 0) this.record(ring, (i & ring.mask) * ring.stride);
   }
 
-  close(): void {
+  /** Closes the file and returns the figures of the attempts written. */
+  close(): AttemptFigures {
     if (this.open !== 0) throw new Error(`${this.open} started task attempts were never ended in tasks.arrow`);
     this.writer.close();
+    return this.stats.figures();
   }
 
   abort(): void {
     this.writer.abort();
+    this.stats.dispose();
   }
 
   private record(ring: Ring, r: number): void {
@@ -633,12 +664,11 @@ export class TaskRowWriter {
     w.utf8(0, names, 0, idLength);
     w.utf8(1, names, idLength, jobLength);
     const tenantKey = kept[k + TENANT_KEY] as number;
-    if (tenantKey >= 0) {
-      const tenant = this.tenants[tenantKey] as Uint8Array;
-      w.utf8(2, tenant, 0, tenant.length);
-    } else w.utf8(2, names, idLength + jobLength, kept[k + TENANT] as number);
+    const tenant = tenantKey >= 0 ? (this.tenants[tenantKey] as Uint8Array) : names.subarray(idLength + jobLength, idLength + jobLength + (kept[k + TENANT] as number));
+    w.utf8(2, tenant, 0, tenant.length);
     w.int(3, kept[k + ATTEMPT] as number);
-    const state = STATE_BYTES[kept[k + STATE_CODE] as number] as Buffer;
+    const stateCode = kept[k + STATE_CODE] as number;
+    const state = STATE_BYTES[stateCode] as Buffer;
     w.utf8(4, state, 0, state.length);
     const kind = KIND_BYTES[kept[k + KIND_CODE] as number] as Buffer;
     w.utf8(5, kind, 0, kind.length);
@@ -662,6 +692,8 @@ export class TaskRowWriter {
     w.floatOrNull(14, times.bounded);
     for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, kept[k + DEMAND + d] as number);
     w.endRow();
+    // a tenant's name is decoded once, the first time it is seen (every time for one without a key)
+    this.stats.ended(stateCode, end, times, tenantKey, this.stats.knowsTenant(tenantKey) ? null : Buffer.from(tenant.buffer, tenant.byteOffset, tenant.length).toString('utf8'));
   }
 }
 
@@ -679,12 +711,13 @@ export function consumeTaskRows(job: TaskRowJob): void {
   const control = ring.control;
   // a run closing before the thread came to it still has its rows written; an aborted one is skipped
   if (Atomics.compareExchange(control, STATE, OPEN, RUNNING) === ABORTING) {
+    job.port.close();
     finishAs(control, DONE);
     return;
   }
   let writer: TaskRowWriter | null = null;
   try {
-    writer = new TaskRowWriter(job.path, job.specs, job.dims);
+    writer = new TaskRowWriter(job.path, job.specs, job.dims, job.memoryLimit);
     let tail = Atomics.load(control, TAIL);
     for (;;) {
       const head = Atomics.load(control, HEAD);
@@ -700,12 +733,14 @@ export function consumeTaskRows(job: TaskRowJob): void {
       const state = Atomics.load(control, STATE);
       if (state === CLOSING) {
         if (Atomics.load(control, HEAD) !== tail) continue;
-        writer.close();
+        job.port.postMessage(writer.close());
+        job.port.close();
         finishAs(control, DONE);
         return;
       }
       if (state === ABORTING) {
         writer.abort();
+        job.port.close();
         finishAs(control, DONE);
         return;
       }
@@ -716,6 +751,7 @@ export function consumeTaskRows(job: TaskRowJob): void {
     }
   } catch (error) {
     writer?.abort();
+    job.port.close();
     const message = Buffer.from(error instanceof Error ? error.message : String(error), 'utf8').subarray(0, ERROR_BYTES);
     ring.error.set(message);
     Atomics.store(control, ERROR_LENGTH, message.length);

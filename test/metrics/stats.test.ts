@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Samples, jainIndex, quantile } from '../../src/metrics/stats.js';
+import { Samples, jainIndex, quantile, quantilesInPlace } from '../../src/metrics/stats.js';
 
 function samplesOf(values: readonly number[]): Samples {
   const s = new Samples(1);
@@ -32,6 +32,23 @@ describe('quantiles', () => {
         expect(s.quantiles(q)).toEqual(q.map((x) => quantile(sorted, x)));
         // the samples themselves are left as they were
         expect(s.mean()).toBe(values.reduce((a, b) => a + b, 0) / values.length);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('selected over a part of an array, give exactly what sorting that part gives, and leave the rest alone', () => {
+    const value = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: -1e6, max: 1e6, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 200 }), fc.nat(), fc.nat(), (values, a, b) => {
+        const from = a % values.length;
+        const to = from + (b % (values.length - from + 1));
+        const array = Float64Array.from(values);
+        const sorted = array.slice(from, to).sort();
+        const qs = [0.5, 0.95, 0.99];
+        expect(quantilesInPlace(array, from, to, qs)).toEqual(qs.map((q) => quantile(sorted, q)));
+        expect(Array.from(array.subarray(0, from))).toEqual(values.slice(0, from));
+        expect(Array.from(array.subarray(to))).toEqual(values.slice(to));
       }),
       { numRuns: 500 },
     );
