@@ -160,8 +160,11 @@ function helperThread(): Worker {
 }
 
 /**
- * The producer side, used by the run's recorder: one {@link write} per ended task attempt, then
- * {@link close} (or {@link abort} after a failure). Nothing is allocated per row.
+ * The producer side, used by the run's recorder: for each task attempt, {@link started} when it
+ * starts and {@link ended} when it ends, or one {@link write} if it ends without having started;
+ * then {@link close} (or {@link abort} after a failure). Nothing is allocated per row.
+ * `memoryLimit` bounds the values each of the attempts' sample lists keeps in memory (see
+ * AttemptStats); the rest go to hidden scratch files beside the file.
  */
 export class TaskRows {
   private ring: Ring;
@@ -733,8 +736,8 @@ export function consumeTaskRows(job: TaskRowJob): void {
       const state = Atomics.load(control, STATE);
       if (state === CLOSING) {
         if (Atomics.load(control, HEAD) !== tail) continue;
+        // the producer closes the channel once it has taken the figures
         job.port.postMessage(writer.close());
-        job.port.close();
         finishAs(control, DONE);
         return;
       }
