@@ -105,10 +105,10 @@ export function quantilesInPlace(a: Float64Array, from: number, to: number, qs: 
     select(a, lo, left, to - 1);
     left = lo;
     const low = a[lo] as number;
-    if (lo + 1 >= to || h === lo - from) return low;
-    // every value after lo is ≥ a[lo]; the next order statistic is the least of them
-    let next = a[lo + 1] as number;
+    // every value after lo is ≥ a[lo]; the next order statistic is the least of them (lo's own at the end)
+    let next = lo + 1 < to ? (a[lo + 1] as number) : low;
     for (let i = lo + 2; i < to; i++) if ((a[i] as number) < next) next = a[i] as number;
+    // the same arithmetic as quantile(), to the sign of a zero
     return low + (h - (lo - from)) * (next - low);
   });
 }
