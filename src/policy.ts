@@ -162,7 +162,7 @@ export interface Policy {
 export interface PartHooks {
   /** A scheduling round starts. */
   round?(): void;
-  /** A task placed from this policy stopped running (placements that track their tasks, e.g. Fenzo's). */
+  /** A task placed from this policy stopped running (parts that track their tasks, e.g. Fenzo's placement and tiered queue). */
   stopped?(task: TaskView): void;
   /** A task placed from this policy stopped running: its tenant and demand, for parts that track allocations (DRF); see Scheduler.released. */
   released?(tenantIndex: number, demand: Float64Array): void;

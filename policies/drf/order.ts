@@ -102,7 +102,7 @@ export class DrfOrder implements QueueOrder {
   }
 
   released(tenantIndex: number, demand: Float64Array): void {
-    const t = tenantIndex >= 0 && tenantIndex < this.byIndex.length ? (this.byIndex[tenantIndex] as number) - 1 : -1;
+    const t = this.linked(tenantIndex);
     if (t >= 0) {
       this.sorter.change(this.nodes[t] as SorterNode, demand, -1, false);
       this.quota?.change(this.quotas[t], demand, -1);
@@ -254,15 +254,14 @@ export class DrfOrder implements QueueOrder {
     return moved;
   }
 
-  /** This order's number for the tenant of `task` if already linked to the task's simulation tenant number (no lookup by name), else -1. */
-  private linked(task: TaskView): number {
-    const i = task.tenantIndex;
+  /** This order's number for the tenant of simulation tenant number `i` if already linked to it (no lookup by name), else -1. */
+  private linked(i: number): number {
     return i >= 0 && i < this.byIndex.length ? (this.byIndex[i] as number) - 1 : -1;
   }
 
   /** This order's number for the tenant of `task`, registering the tenant on first sight. */
   private tenantOf(task: TaskView): number {
-    const known = this.linked(task);
+    const known = this.linked(task.tenantIndex);
     if (known >= 0) return known;
     const t = this.tenant(task.tenant);
     const i = task.tenantIndex;

@@ -1,6 +1,5 @@
-// Headline metrics of a run, accumulated as tasks end; definitions are in the README.
+// Headline metrics of a run, from the counts of its ended attempts and its usage; definitions are in the README.
 import { microsToSeconds, type Micros } from '../engine/time.js';
-import type { Task } from '../model/task.js';
 import type { AttemptFigures, ListFigures } from './attempt-stats.js';
 import { join } from 'node:path';
 import { Samples, jainIndex } from './stats.js';
@@ -24,11 +23,6 @@ export interface TaskTimes {
   run: number;
   slowdown: number;
   bounded: number;
-}
-
-/** The times of `task`, written into `out` (pass one record to reuse it for every task). */
-export function taskTimes(task: Task, out: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN }): TaskTimes {
-  return attemptTimes(task.submit, task.start, task.end, out);
 }
 
 /** The times of an attempt submitted, started and ended at these µs (start and end -1 if it did not), written into `out`. */

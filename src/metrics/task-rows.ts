@@ -70,7 +70,7 @@ const FAILED = 5;
 
 // Kinds of record. A row comes whole, or in two parts: what is known when an attempt starts (its
 // names and numbers, sent while the task's record is fresh in the cache) and, under the same key,
-// what is known when it ends (state, end and the times), so that the end needs nothing of the record.
+// what is known when it ends (state and end time), so that the end needs nothing of the record.
 const WHOLE = 0;
 const STARTED = 1;
 const ENDED = 2;
@@ -100,6 +100,11 @@ const DEMAND = 17;
 /** Float64 fields in a cache line. */
 const LINE = 8;
 
+/** Float64 fields a record takes with `dims` demand columns: whole cache lines. */
+function recordStride(dims: number): number {
+  return Math.ceil((DEMAND + dims) / LINE) * LINE;
+}
+
 /** The shared memory of one run's rows: what the helper thread is sent. */
 interface Ring {
   readonly control: Int32Array;
@@ -121,7 +126,7 @@ export interface TaskRowJob {
 }
 
 function newRing(dims: number, records: number, bytes: number): Ring {
-  const stride = Math.ceil((DEMAND + dims) / LINE) * LINE;
+  const stride = recordStride(dims);
   return {
     control: new Int32Array(new SharedArrayBuffer(4 * CONTROL_WORDS)),
     records: new Float64Array(new SharedArrayBuffer(8 * stride * records)),
@@ -559,7 +564,7 @@ export class TaskRowWriter {
     this.writer = new ArrowTableWriter(path, specs);
     this.stats = new AttemptStats(dirname(path), memoryLimit);
     this.demandCol = specs.length - dims;
-    this.stride = Math.ceil((DEMAND + dims) / LINE) * LINE;
+    this.stride = recordStride(dims);
   }
 
   /** Writes records `from` (inclusive) to `to` (exclusive), wrapping int32 positions. */
@@ -594,16 +599,17 @@ export class TaskRowWriter {
       this.open++;
       return;
     }
-    if (e * ring.stride >= this.kept.length || this.kept[e * ring.stride + TYPE] !== STARTED) throw new Error(`tasks.arrow: an end came for key ${e - 1}, which has no started attempt`);
+    const k = e * this.stride;
+    if (k >= this.kept.length || this.kept[k + TYPE] !== STARTED) throw new Error(`tasks.arrow: an end came for key ${e - 1}, which has no started attempt`);
     this.ends(e, records, r);
-    this.kept[e * ring.stride + TYPE] = ENDED;
+    this.kept[k + TYPE] = ENDED;
     this.open--;
     this.row(e);
   }
 
   /** Keeps the names and start-time numbers of the record at `r` as entry `e`, resolving names sent earlier. */
   private keep(ring: Ring, r: number, e: number): void {
-    const stride = ring.stride;
+    const stride = this.stride;
     const records = ring.records;
     const bytes = ring.bytes;
     if ((e + 1) * stride > this.kept.length) {
@@ -714,7 +720,6 @@ export function consumeTaskRows(job: TaskRowJob): void {
   const control = ring.control;
   // a run closing before the thread came to it still has its rows written; an aborted one is skipped
   if (Atomics.compareExchange(control, STATE, OPEN, RUNNING) === ABORTING) {
-    job.port.close();
     finishAs(control, DONE);
     return;
   }
@@ -736,14 +741,13 @@ export function consumeTaskRows(job: TaskRowJob): void {
       const state = Atomics.load(control, STATE);
       if (state === CLOSING) {
         if (Atomics.load(control, HEAD) !== tail) continue;
-        // the producer closes the channel once it has taken the figures
+        // the producer closes the channel, here once it has taken the figures
         job.port.postMessage(writer.close());
         finishAs(control, DONE);
         return;
       }
       if (state === ABORTING) {
         writer.abort();
-        job.port.close();
         finishAs(control, DONE);
         return;
       }
@@ -754,7 +758,6 @@ export function consumeTaskRows(job: TaskRowJob): void {
     }
   } catch (error) {
     writer?.abort();
-    job.port.close();
     const message = Buffer.from(error instanceof Error ? error.message : String(error), 'utf8').subarray(0, ERROR_BYTES);
     ring.error.set(message);
     Atomics.store(control, ERROR_LENGTH, message.length);
