@@ -136,6 +136,8 @@ export class Simulation implements ClusterControl {
   private readonly slotTenant: number[] = [];
   private readonly slotMachine: number[] = [];
   private readonly slotQuick: number[] = [];
+  /** Per live slot: when its running attempt is due to finish (moves when its machine's speed changes), or -1. */
+  private readonly slotFinishAt: number[] = [];
   /** True when finishes go to the observer's taskFinished and the policy has no stopped hook to call. */
   private readonly quickFinish: boolean;
   private readonly dependencies = new DependencyGate();
@@ -329,10 +331,10 @@ export class Simulation implements ClusterControl {
     this.ledger.touch(machine, now);
     this.cluster.speed[machine] = speed;
     for (let slot = this.firstOnMachine[machine] as number; slot >= 0; slot = this.nextOnMachine[slot] as number) {
-      const task = this.live[slot] as Task;
-      if (task.finishAt < 0) continue;
+      const at = this.slotFinishAt[slot] as number;
+      if (at < 0) continue;
       // the remaining work (µs at speed 1) is kept; only its pace changes
-      this.scheduleFinish(task, now + Math.round(((task.finishAt - now) * old) / speed));
+      this.scheduleFinish(slot, now + Math.round(((at - now) * old) / speed));
     }
     this.log({ kind: 'machine-speed', machine, value: speed });
     this.changed();
@@ -350,15 +352,18 @@ export class Simulation implements ClusterControl {
 
   private handle(event: EngineEvent<EventKind>): void {
     switch (event.kind) {
-      case EventKind.Finish:
-        if (this.generation[event.a] !== event.b) return; // its task was killed or rescheduled
+      // payloads come back as doubles: `| 0` keeps slots small integers (see track)
+      case EventKind.Finish: {
+        const slot = event.a | 0;
+        if (this.generation[slot] !== event.b) return; // its task was killed or rescheduled
         this.handled++;
         this.liveQueued--;
-        return this.finish(event.a);
+        return this.finish(slot);
+      }
       case EventKind.MachineJoin:
         this.handled++;
         this.liveQueued--;
-        return this.join(event.a);
+        return this.join(event.a | 0);
       case EventKind.Wake:
         this.handled++;
         this.liveQueued--;
@@ -371,9 +376,9 @@ export class Simulation implements ClusterControl {
         return;
       case EventKind.ControllerTick: {
         this.handled++;
-        const c = this.controllers[event.a] as LiveController;
+        const c = this.controllers[event.a | 0] as LiveController;
         c.due = true;
-        this.engine.schedule(event.time + c.interval, EventKind.ControllerTick, event.a);
+        this.engine.schedule(event.time + c.interval, EventKind.ControllerTick, event.a | 0);
         return;
       }
       default:
@@ -507,17 +512,16 @@ export class Simulation implements ClusterControl {
     this.changed();
     if (task.duration !== null) {
       this.liveQueued++;
-      this.scheduleFinish(task, now + Math.round(task.duration / (this.cluster.speed[m] as number)));
+      this.scheduleFinish(slot, now + Math.round(task.duration / (this.cluster.speed[m] as number)));
     }
     this.observer.taskStarted?.(task, slot, this);
   }
 
-  /** (Re)schedules the finish of a running task; an earlier finish event of it becomes stale. */
-  private scheduleFinish(task: Task, at: Micros): void {
-    const slot = task.slot;
+  /** (Re)schedules the finish of the task running in `slot`; an earlier finish event of it becomes stale. */
+  private scheduleFinish(slot: number, at: Micros): void {
     const generation = (this.generation[slot] as number) + 1;
     this.generation[slot] = generation;
-    task.finishAt = at;
+    this.slotFinishAt[slot] = at;
     this.engine.schedule(at, EventKind.Finish, slot, generation);
   }
 
@@ -568,7 +572,7 @@ export class Simulation implements ClusterControl {
 
   /** Kills a running attempt; a new attempt joins the queue at once if the run allows one more. */
   private kill(task: Task): void {
-    if (task.finishAt >= 0) this.liveQueued--;
+    if ((this.slotFinishAt[task.slot] as number) >= 0) this.liveQueued--;
     this.stop(task, 'killed');
     if (task.attempt + 1 < this.maxAttempts) this.enqueue(nextAttempt(task, this.admitted++, this.now));
     else this.endedForGood(task);
@@ -704,11 +708,13 @@ export class Simulation implements ClusterControl {
       this.slotTenant.push(task.tenantIndex);
       this.slotMachine.push(-1);
       this.slotQuick.push(0);
+      this.slotFinishAt.push(-1);
     } else {
       this.live[slot] = task;
       this.slotDemand[slot] = task.demand;
       this.slotTenant[slot] = task.tenantIndex;
       this.slotMachine[slot] = -1;
+      this.slotFinishAt[slot] = -1;
     }
     // a task that completes a dependency key must be seen when it ends
     this.slotQuick[slot] = task.completes === undefined ? 1 : 0;

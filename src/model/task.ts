@@ -63,8 +63,6 @@ export interface Task extends TaskView {
   start: Micros;
   /** When the attempt ended, or -1; like `state`, not written for a finish nobody reads the record of. */
   end: Micros;
-  /** When the running attempt is due to finish (moves when its machine's speed changes), or -1. */
-  finishAt: Micros;
   /** The simulation's live-table slot while pending or running, else -1. */
   slot: number;
   /** Given by the usage ledger at admission. */
@@ -118,7 +116,6 @@ function record(spec: TaskSpec, uid: number): Task {
     machine: -1,
     start: -1,
     end: -1,
-    finishAt: -1,
     slot: -1,
     tenantIndex: -1,
   };

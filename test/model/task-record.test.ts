@@ -24,7 +24,7 @@ describe('newTaskSpec and makeTask', () => {
     const { plain, record } = specs('t0');
     const task = makeTask(record, 7);
     expect(task).toBe(record);
-    expect(task).toMatchObject({ id: 't0', job: 'j', tenant: 'a', demand: plain.demand, uid: 7, attempt: 0, state: 'waiting', machine: -1, start: -1, end: -1, finishAt: -1, slot: -1, tenantIndex: -1 });
+    expect(task).toMatchObject({ id: 't0', job: 'j', tenant: 'a', demand: plain.demand, uid: 7, attempt: 0, state: 'waiting', machine: -1, start: -1, end: -1, slot: -1, tenantIndex: -1 });
   });
 
   it('copies a record admitted before, with fresh attempt fields whatever the first run wrote', () => {
