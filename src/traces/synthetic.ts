@@ -2,7 +2,7 @@
 import { secondsToMicros } from '../engine/time.js';
 import { NONE } from '../model/constraints.js';
 import { newTaskSpec, type TaskSpec } from '../model/task.js';
-import { randomStream } from '../random.js';
+import { randomStream, type Random } from '../random.js';
 import { CHUNK_SIZE, type TraceSource } from './source.js';
 
 export interface SyntheticOptions {
@@ -24,42 +24,70 @@ export interface SyntheticOptions {
 
 /** Generates the workload lazily, chunk by chunk, from stream "trace" of the seed. */
 export function syntheticTrace(options: SyntheticOptions): TraceSource {
-  const pickShape = shapePicker(options);
-  const maxDuration = options.maxDuration ?? Infinity;
   let made = 0;
   return {
     name: `synthetic(${options.tasks} tasks, seed ${options.seed})`,
     progress: () => made / Math.max(1, options.tasks),
     async *chunks() {
-      const draw = randomStream(options.seed, 'trace');
-      const shapes = options.shapes.map((s) => Float64Array.from(s));
-      const tenants = Array.from({ length: options.tenants ?? 1 }, (_, i) => `tenant-${i}`);
-      let clock = 0;
-      let job = '';
-      while (made < options.tasks) {
-        const chunk: TaskSpec[] = [];
-        const end = Math.min(options.tasks, made + CHUNK_SIZE);
-        for (; made < end; made++) {
-          clock += -Math.log(1 - draw()) / options.arrivalRate;
-          const duration = secondsToMicros(Math.min(maxDuration, Math.max(0.001, -Math.log(1 - draw()) * options.meanDuration)));
-          // sixteen tasks a job, sharing one job string
-          if ((made & 15) === 0 || job === '') job = `j${made >> 4}`;
-          chunk.push(newTaskSpec({
-            id: `t${made}`,
-            job,
-            tenant: tenants[Math.floor(draw() * tenants.length)] as string,
-            priority: Math.floor(draw() * (options.priorities ?? 1)),
-            kind: 'batch',
-            submit: secondsToMicros(clock),
-            duration,
-            demand: shapes[pickShape(draw())] as Float64Array,
-            constraints: NONE,
-          }));
-        }
+      const maker = new TaskMaker(options);
+      while (maker.made < options.tasks) {
+        const chunk = maker.chunk(Math.min(options.tasks, maker.made + CHUNK_SIZE));
+        made = maker.made;
         yield chunk;
       }
     },
   };
+}
+
+/** The generator's state between chunks; the loop lives in a plain method, which the JIT compiles better than a generator's body. */
+class TaskMaker {
+  made = 0;
+  private clock = 0;
+  private job = '';
+  private readonly draw: Random;
+  private readonly pickShape: (u: number) => number;
+  private readonly maxDuration: number;
+  private readonly shapes: Float64Array[];
+  private readonly tenants: string[];
+  private readonly priorities: number;
+
+  constructor(private readonly options: SyntheticOptions) {
+    this.draw = randomStream(options.seed, 'trace');
+    this.pickShape = shapePicker(options);
+    this.maxDuration = options.maxDuration ?? Infinity;
+    this.shapes = options.shapes.map((s) => Float64Array.from(s));
+    this.tenants = Array.from({ length: options.tenants ?? 1 }, (_, i) => `tenant-${i}`);
+    this.priorities = options.priorities ?? 1;
+  }
+
+  /** The tasks from the next one up to number `end` (exclusive). */
+  chunk(end: number): TaskSpec[] {
+    const { draw, options, tenants, shapes } = this;
+    const chunk: TaskSpec[] = [];
+    let clock = this.clock;
+    let job = this.job;
+    for (let made = this.made; made < end; made++) {
+      clock += -Math.log(1 - draw()) / options.arrivalRate;
+      const duration = secondsToMicros(Math.min(this.maxDuration, Math.max(0.001, -Math.log(1 - draw()) * options.meanDuration)));
+      // sixteen tasks a job, sharing one job string
+      if ((made & 15) === 0 || job === '') job = `j${made >> 4}`;
+      chunk.push(newTaskSpec({
+        id: `t${made}`,
+        job,
+        tenant: tenants[Math.floor(draw() * tenants.length)] as string,
+        priority: Math.floor(draw() * this.priorities),
+        kind: 'batch',
+        submit: secondsToMicros(clock),
+        duration,
+        demand: shapes[this.pickShape(draw())] as Float64Array,
+        constraints: NONE,
+      }));
+    }
+    this.clock = clock;
+    this.job = job;
+    this.made = end;
+    return chunk;
+  }
 }
 
 /** Maps a uniform draw to a shape index: uniform, or by cumulative weight. */
