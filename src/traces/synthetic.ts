@@ -24,12 +24,14 @@ export interface SyntheticOptions {
 
 /** Generates the workload lazily, chunk by chunk, from stream "trace" of the seed. */
 export function syntheticTrace(options: SyntheticOptions): TraceSource {
+  // bad weights are refused here, not at the first chunk
+  const pickShape = shapePicker(options);
   let made = 0;
   return {
     name: `synthetic(${options.tasks} tasks, seed ${options.seed})`,
     progress: () => made / Math.max(1, options.tasks),
     async *chunks() {
-      const maker = new TaskMaker(options);
+      const maker = new TaskMaker(options, pickShape);
       while (maker.made < options.tasks) {
         const chunk = maker.chunk(Math.min(options.tasks, maker.made + CHUNK_SIZE));
         made = maker.made;
@@ -45,15 +47,13 @@ class TaskMaker {
   private clock = 0;
   private job = '';
   private readonly draw: Random;
-  private readonly pickShape: (u: number) => number;
   private readonly maxDuration: number;
   private readonly shapes: Float64Array[];
   private readonly tenants: string[];
   private readonly priorities: number;
 
-  constructor(private readonly options: SyntheticOptions) {
+  constructor(private readonly options: SyntheticOptions, private readonly pickShape: (u: number) => number) {
     this.draw = randomStream(options.seed, 'trace');
-    this.pickShape = shapePicker(options);
     this.maxDuration = options.maxDuration ?? Infinity;
     this.shapes = options.shapes.map((s) => Float64Array.from(s));
     this.tenants = Array.from({ length: options.tenants ?? 1 }, (_, i) => `tenant-${i}`);
