@@ -78,6 +78,19 @@ export class PolicyError extends Error {
   override readonly name = 'PolicyError';
 }
 
+// Fields of a live slot in Simulation's slotInts: a counter bumped whenever the slot's finish
+// event becomes stale; the neighbours in its machine's list of running tasks (-1: none); the
+// task's tenant number, its machine while it runs (-1 before), and 1 if its finish may skip the
+// task's record altogether (see RunObserver.taskFinished).
+const SLOT_GENERATION = 0;
+const SLOT_NEXT = 1;
+const SLOT_PREV = 2;
+const SLOT_TENANT = 3;
+const SLOT_MACHINE = 4;
+const SLOT_QUICK = 5;
+/** Int32 fields a slot takes: a power of two, so that slots never straddle cache lines. */
+const SLOT_FIELDS = 8;
+
 /** The names of the machine groups a run reports on: the spec's, then `trace` if the trace adds machines. */
 export function runGroups(spec: ClusterSpec, trace: TraceSource): string[] {
   const names = spec.groups.map((g) => g.name);
@@ -119,25 +132,19 @@ export class Simulation implements ClusterControl {
   private arrivals = 0;
   private handled = 0;
   private readonly live: (Task | undefined)[] = [];
-  /** Per live slot: a counter bumped whenever the slot's finish event becomes stale. */
-  private readonly generation: number[] = [];
-  /** Per live slot: the neighbours in its machine's list of running tasks, in placement order. */
-  private readonly nextOnMachine: number[] = [];
-  private readonly prevOnMachine: number[] = [];
+  /**
+   * Per live slot, {@link SLOT_FIELDS} integers side by side (one access touches one cache line,
+   * where separate arrays cost a miss each on a large run): see SLOT_GENERATION and the fields after it.
+   */
+  private slotInts = new Int32Array(SLOT_FIELDS * 1024);
+  /** Per live slot: the task's demand, so that a finish need not read the task's record. */
+  private readonly slotDemand: Float64Array[] = [];
+  /** Per live slot: when its running attempt is due to finish (moves when its machine's speed changes), or -1. */
+  private slotFinishAt = new Float64Array(1024);
+  /** Per machine: the first and last slot of its list of running tasks, in placement order (-1: none). */
   private readonly firstOnMachine: number[] = [];
   private readonly lastOnMachine: number[] = [];
   private readonly freeSlots: number[] = [];
-  /**
-   * Per live slot: the task's demand and tenant number, and its machine while it runs (-1 before),
-   * so that a finish need not read the task's record; and 1 if the finish may skip the record
-   * altogether (see RunObserver.taskFinished).
-   */
-  private readonly slotDemand: Float64Array[] = [];
-  private readonly slotTenant: number[] = [];
-  private readonly slotMachine: number[] = [];
-  private readonly slotQuick: number[] = [];
-  /** Per live slot: when its running attempt is due to finish (moves when its machine's speed changes), or -1. */
-  private readonly slotFinishAt: number[] = [];
   /** True when finishes go to the observer's taskFinished and the policy has no stopped hook to call. */
   private readonly quickFinish: boolean;
   private readonly dependencies = new DependencyGate();
@@ -330,7 +337,7 @@ export class Simulation implements ClusterControl {
     const now = this.now;
     this.ledger.touch(machine, now);
     this.cluster.speed[machine] = speed;
-    for (let slot = this.firstOnMachine[machine] as number; slot >= 0; slot = this.nextOnMachine[slot] as number) {
+    for (let slot = this.firstOnMachine[machine] as number; slot >= 0; slot = this.slotInts[slot * SLOT_FIELDS + SLOT_NEXT] as number) {
       const at = this.slotFinishAt[slot] as number;
       if (at < 0) continue;
       // the remaining work (µs at speed 1) is kept; only its pace changes
@@ -347,7 +354,7 @@ export class Simulation implements ClusterControl {
   }
 
   visitRunning(machine: number, visit: (task: TaskView) => void): void {
-    for (let slot = this.firstOnMachine[machine] ?? -1; slot >= 0; slot = this.nextOnMachine[slot] as number) visit(this.live[slot] as Task);
+    for (let slot = this.firstOnMachine[machine] ?? -1; slot >= 0; slot = this.slotInts[slot * SLOT_FIELDS + SLOT_NEXT] as number) visit(this.live[slot] as Task);
   }
 
   private handle(event: EngineEvent<EventKind>): void {
@@ -355,7 +362,7 @@ export class Simulation implements ClusterControl {
       // payloads come back as doubles: `| 0` keeps slots small integers (see track)
       case EventKind.Finish: {
         const slot = event.a | 0;
-        if (this.generation[slot] !== event.b) return; // its task was killed or rescheduled
+        if (this.slotInts[slot * SLOT_FIELDS + SLOT_GENERATION] !== event.b) return; // its task was killed or rescheduled
         this.handled++;
         this.liveQueued--;
         return this.finish(slot);
@@ -506,7 +513,7 @@ export class Simulation implements ClusterControl {
     this.pending--;
     this.running++;
     const slot = task.slot;
-    this.slotMachine[slot] = m;
+    this.slotInts[slot * SLOT_FIELDS + SLOT_MACHINE] = m;
     this.linkOnMachine(slot, m);
     this.scheduler.removed(task);
     this.changed();
@@ -519,17 +526,18 @@ export class Simulation implements ClusterControl {
 
   /** (Re)schedules the finish of the task running in `slot`; an earlier finish event of it becomes stale. */
   private scheduleFinish(slot: number, at: Micros): void {
-    const generation = (this.generation[slot] as number) + 1;
-    this.generation[slot] = generation;
+    const at0 = slot * SLOT_FIELDS + SLOT_GENERATION;
+    // wraps as int32, and the event carries the wrapped value
+    const generation = (this.slotInts[at0] = (this.slotInts[at0] as number) + 1);
     this.slotFinishAt[slot] = at;
     this.engine.schedule(at, EventKind.Finish, slot, generation);
   }
 
   private finish(slot: number): void {
-    if (this.quickFinish && this.slotQuick[slot] === 1) {
+    if (this.quickFinish && this.slotInts[slot * SLOT_FIELDS + SLOT_QUICK] === 1) {
       // without reading the task's record (see RunObserver.taskFinished)
       this.release(slot);
-      this.scheduler.released?.(this.slotTenant[slot] as number, this.slotDemand[slot] as Float64Array);
+      this.scheduler.released?.(this.slotInts[slot * SLOT_FIELDS + SLOT_TENANT] as number, this.slotDemand[slot] as Float64Array);
       (this.observer.taskFinished as (slot: number, sim: Simulation) => void)(slot, this);
       this.live[slot] = undefined;
       this.freeSlot(slot);
@@ -543,12 +551,13 @@ export class Simulation implements ClusterControl {
 
   /** Frees the machine of the attempt running in `slot`: its resources, its usage, its place in the machine's list. */
   private release(slot: number): void {
-    const m = this.slotMachine[slot] as number;
+    const ints = this.slotInts;
+    const m = ints[slot * SLOT_FIELDS + SLOT_MACHINE] as number;
     const demand = this.slotDemand[slot] as Float64Array;
     const now = this.now;
     this.ledger.touch(m, now);
     this.cluster.release(m, demand);
-    this.ledger.tenantChange(this.slotTenant[slot] as number, demand, -1, now);
+    this.ledger.tenantChange(ints[slot * SLOT_FIELDS + SLOT_TENANT] as number, demand, -1, now);
     this.running--;
     this.unlinkOnMachine(slot, m);
     this.changed();
@@ -698,26 +707,21 @@ export class Simulation implements ClusterControl {
   private track(task: Task): void {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
-      // grow every per-slot table together, so they stay dense arrays of small integers
       slot = this.live.length;
-      this.generation.push(0);
-      this.nextOnMachine.push(-1);
-      this.prevOnMachine.push(-1);
       this.live.push(task);
       this.slotDemand.push(task.demand);
-      this.slotTenant.push(task.tenantIndex);
-      this.slotMachine.push(-1);
-      this.slotQuick.push(0);
-      this.slotFinishAt.push(-1);
+      if (slot === this.slotFinishAt.length) this.growSlots();
     } else {
       this.live[slot] = task;
       this.slotDemand[slot] = task.demand;
-      this.slotTenant[slot] = task.tenantIndex;
-      this.slotMachine[slot] = -1;
-      this.slotFinishAt[slot] = -1;
     }
+    const at = slot * SLOT_FIELDS;
+    const ints = this.slotInts;
+    ints[at + SLOT_TENANT] = task.tenantIndex;
+    ints[at + SLOT_MACHINE] = -1;
     // a task that completes a dependency key must be seen when it ends
-    this.slotQuick[slot] = task.completes === undefined ? 1 : 0;
+    ints[at + SLOT_QUICK] = task.completes === undefined ? 1 : 0;
+    this.slotFinishAt[slot] = -1;
     task.slot = slot;
   }
 
@@ -729,25 +733,38 @@ export class Simulation implements ClusterControl {
 
   private freeSlot(slot: number): void {
     // any finish event still queued for this slot is stale from now on
-    this.generation[slot] = (this.generation[slot] as number) + 1;
+    const at = slot * SLOT_FIELDS + SLOT_GENERATION;
+    this.slotInts[at] = (this.slotInts[at] as number) + 1;
     this.freeSlots.push(slot);
   }
 
+  /** Doubles the room of the per-slot typed arrays (a new slot's generation starts at 0). */
+  private growSlots(): void {
+    const ints = new Int32Array(2 * this.slotInts.length);
+    ints.set(this.slotInts);
+    this.slotInts = ints;
+    const finishAt = new Float64Array(2 * this.slotFinishAt.length);
+    finishAt.set(this.slotFinishAt);
+    this.slotFinishAt = finishAt;
+  }
+
   private linkOnMachine(slot: number, m: number): void {
+    const ints = this.slotInts;
     const last = this.lastOnMachine[m] as number;
-    this.prevOnMachine[slot] = last;
-    this.nextOnMachine[slot] = -1;
-    if (last >= 0) this.nextOnMachine[last] = slot;
+    ints[slot * SLOT_FIELDS + SLOT_PREV] = last;
+    ints[slot * SLOT_FIELDS + SLOT_NEXT] = -1;
+    if (last >= 0) ints[last * SLOT_FIELDS + SLOT_NEXT] = slot;
     else this.firstOnMachine[m] = slot;
     this.lastOnMachine[m] = slot;
   }
 
   private unlinkOnMachine(slot: number, m: number): void {
-    const prev = this.prevOnMachine[slot] as number;
-    const next = this.nextOnMachine[slot] as number;
-    if (prev >= 0) this.nextOnMachine[prev] = next;
+    const ints = this.slotInts;
+    const prev = ints[slot * SLOT_FIELDS + SLOT_PREV] as number;
+    const next = ints[slot * SLOT_FIELDS + SLOT_NEXT] as number;
+    if (prev >= 0) ints[prev * SLOT_FIELDS + SLOT_NEXT] = next;
     else this.firstOnMachine[m] = next;
-    if (next >= 0) this.prevOnMachine[next] = prev;
+    if (next >= 0) ints[next * SLOT_FIELDS + SLOT_PREV] = prev;
     else this.lastOnMachine[m] = prev;
   }
 }
