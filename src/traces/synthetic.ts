@@ -63,15 +63,17 @@ class TaskMaker {
   /** The tasks from the next one up to number `end` (exclusive). */
   chunk(end: number): TaskSpec[] {
     const { draw, options, tenants, shapes } = this;
-    const chunk: TaskSpec[] = [];
+    const from = this.made;
+    // sized up front: growing it as it fills would copy it several times
+    const chunk = new Array<TaskSpec>(end - from);
     let clock = this.clock;
     let job = this.job;
-    for (let made = this.made; made < end; made++) {
+    for (let made = from; made < end; made++) {
       clock += -Math.log(1 - draw()) / options.arrivalRate;
       const duration = secondsToMicros(Math.min(this.maxDuration, Math.max(0.001, -Math.log(1 - draw()) * options.meanDuration)));
       // sixteen tasks a job, sharing one job string
       if ((made & 15) === 0 || job === '') job = `j${made >> 4}`;
-      chunk.push(newTaskSpec({
+      chunk[made - from] = newTaskSpec({
         id: `t${made}`,
         job,
         tenant: tenants[Math.floor(draw() * tenants.length)] as string,
@@ -81,7 +83,7 @@ class TaskMaker {
         duration,
         demand: shapes[this.pickShape(draw())] as Float64Array,
         constraints: NONE,
-      }));
+      });
     }
     this.clock = clock;
     this.job = job;
