@@ -118,8 +118,9 @@ export class UsageLedger {
       const a = (data[base + d] as number) + sign * (demand[d] as number);
       data[base + d] = a;
       const cap = total[d] as number;
-      data[base + dims + d] = cap > 0 ? a / cap : 0;
-      if (cap > 0 && a / cap > share) share = a / cap;
+      const s = cap > 0 ? a / cap : 0;
+      data[base + dims + d] = s;
+      if (s > share) share = s;
     }
     data[base + 3 * dims] = share;
   }
