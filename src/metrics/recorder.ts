@@ -127,6 +127,7 @@ export class RunRecorder implements RunObserver {
 
   /** Writes machines.arrow, closes every file and returns the summary. */
   finish(sim: Simulation): Summary {
+    this.tasks.flush();
     this.series.close();
     this.events.close();
     const c = sim.cluster;

@@ -308,6 +308,11 @@ export class TaskRows {
     if (this.threaded) this.publish();
   }
 
+  /** Hands the rows queued so far to the helper thread now, if it writes them, so that it drains them while the caller does other work before {@link close}. */
+  flush(): void {
+    if (this.threaded && !this.closed) this.publish(true);
+  }
+
   /**
    * Writes the rows still queued and the file's footer, and closes it; returns the figures of the
    * attempts written. Each sample list behind them keeps at most `memoryLimit` values in memory,

@@ -54,11 +54,14 @@ function task(i: number): Task {
   return t;
 }
 
-/** Writes tasks 0 … n − 1 through a ring of `records` records and `bytes` name bytes into `name`. */
-function write(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number): { path: string; threaded: boolean } {
+/** Writes tasks 0 … n − 1 through a ring of `records` records and `bytes` name bytes into `name`, flushing every `flushEvery` rows if given. */
+function write(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number, flushEvery?: number): { path: string; threaded: boolean } {
   const path = join(root, name);
   const rows = new TaskRows(path, SPECS, RESOURCES.names.length, mode, records, bytes);
-  for (let i = 0; i < n; i++) rows.write(task(i), MACHINES);
+  for (let i = 0; i < n; i++) {
+    rows.write(task(i), MACHINES);
+    if (flushEvery !== undefined && i % flushEvery === 0) rows.flush();
+  }
   const threaded = rows.inHelperThread;
   rows.close();
   return { path, threaded };
@@ -114,6 +117,15 @@ describe('tasks.arrow rows through the ring', () => {
     const rows = readArrowRows(threaded.path);
     expect(rows).toHaveLength(10_000);
     rows.forEach((row, i) => expect(row).toEqual(expected(i)));
+  });
+
+  it('are the same bytes when the rows queued so far are handed over early, in every mode', () => {
+    const plain = readFileSync(write('plain.arrow', 10_000, 'inline', 1_024, 16_384).path);
+    for (const mode of ['inline', 'thread', 'auto'] as const) {
+      // at odd moments: between publications, and many times while the ring wraps
+      const flushed = write(`flushed-${mode}.arrow`, 10_000, mode, 1_024, 16_384, 333);
+      expect(readFileSync(flushed.path).equals(plain), mode).toBe(true);
+    }
   });
 
   it('go to the helper thread in auto mode only once a run has enough rows, with the same bytes', () => {
