@@ -79,3 +79,34 @@ describe('a finished task record', () => {
     }
   });
 });
+
+describe('the per-slot tables', () => {
+  it('stay straight as they grow past their first room, worked by hand', async () => {
+    // 3,000 tasks of 10 s, all submitted at 0, on one machine with room for 1,000 at a time: every
+    // task is live at once (three times the tables' first 1,024 slots), and they run in three waves
+    const specs: TaskSpec[] = Array.from({ length: 3_000 }, (_, i) =>
+      newTaskSpec({ id: `t${i}`, job: 'j', tenant: `tenant-${i % 7}`, priority: 0, kind: 'batch', submit: 0, duration: 10_000_000, demand: Float64Array.of(1_000, 1, 0), constraints: NONE }),
+    );
+    const cluster = benchCluster(1);
+    const group = cluster.groups[0] as (typeof cluster.groups)[number];
+    const one = { ...cluster, groups: [{ ...group, ids: ['big-0'], capacity: Float64Array.of(1_000_000, 1_000_000, 0), speed: 1 }] };
+    const trace = { name: 'waves', progress: () => null, async *chunks() { yield specs; } };
+    const starts = new Map<string, number>();
+    const finishes: number[] = [];
+    const sim = new Simulation(
+      { cluster: one, trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(100) },
+      {
+        taskStarted: (task, _slot, s) => void starts.set(task.id, s.now),
+        taskFinished: (_slot, s) => void finishes.push(s.now),
+        taskEnded: () => undefined,
+        sample: () => undefined,
+      },
+    );
+    await sim.run();
+    specs.forEach((spec, i) => expect(starts.get(spec.id), spec.id).toBe(Math.floor(i / 1_000) * 10_000_000));
+    expect(finishes).toHaveLength(3_000);
+    expect([finishes[0], finishes[999], finishes[1_000], finishes[2_999]]).toEqual([10_000_000, 10_000_000, 20_000_000, 30_000_000]);
+    expect(sim.end).toBe(30_000_000);
+    expect(sim.running).toBe(0);
+  });
+});
