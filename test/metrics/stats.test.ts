@@ -30,11 +30,44 @@ describe('quantiles', () => {
         const s = samplesOf(values);
         const sorted = s.sorted();
         expect(s.quantiles(q)).toEqual(q.map((x) => quantile(sorted, x)));
-        // the samples themselves are left as they were
+        // selection rearranges the values but keeps them all, and the sum as they came
         expect(s.mean()).toBe(values.reduce((a, b) => a + b, 0) / values.length);
+        expect(s.sorted()).toEqual(sorted);
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('asked again and again while values keep coming, in memory or spilled, give what sorting all values so far gives', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clustersim-samples-again-'));
+    try {
+      const qs = [0, 0.25, 0.5, 0.95, 1];
+      fc.assert(
+        fc.property(fc.array(fc.array(fc.integer({ min: -20, max: 20 }), { minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 25 }), (batches, limit) => {
+          const inMemory = new Samples(1);
+          const spilling = new Samples(1, { path: join(dir, 'again.f64'), memoryLimit: limit });
+          const seen: number[] = [];
+          try {
+            for (const batch of batches) {
+              for (const v of batch) {
+                inMemory.push(v);
+                spilling.push(v);
+                seen.push(v);
+              }
+              const sorted = Float64Array.from(seen).sort();
+              const expected = qs.map((q) => quantile(sorted, q));
+              expect(inMemory.quantiles(qs)).toEqual(expected);
+              expect(spilling.quantiles(qs)).toEqual(expected);
+            }
+          } finally {
+            spilling.dispose();
+          }
+        }),
+        { numRuns: 200 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('selected over a part of an array, give exactly what sorting that part gives, and leave the rest alone', () => {
