@@ -111,7 +111,11 @@ export class AttemptStats {
     try {
       const counts = {} as Record<TaskState, number>;
       STATES.forEach((s, i) => (counts[s] = this.counts[i] as number));
-      const p95s = this.p95Waits();
+      const wait = listFigures(this.waits);
+      const slowdown = listFigures(this.slowdowns);
+      const bounded = listFigures(this.bounded);
+      // the wait list's memory is not needed any more: the tenants' waits are gathered into it
+      const p95s = this.p95Waits(this.waits.release());
       const n = this.names.length;
       const tenants: TenantFigures = {
         names: this.names.slice(),
@@ -121,7 +125,7 @@ export class AttemptStats {
         waitMean: Array.from({ length: n }, (_, t) => ((this.waitCounts[t] as number) === 0 ? null : (this.waitSums[t] as number) / (this.waitCounts[t] as number))),
         waitP95: Array.from({ length: n }, (_, t) => ((this.waitCounts[t] as number) === 0 ? null : (p95s[t] as number))),
       };
-      return { counts, lastFinish: this.lastFinish, wait: listFigures(this.waits), slowdown: listFigures(this.slowdowns), bounded: listFigures(this.bounded), tenants };
+      return { counts, lastFinish: this.lastFinish, wait, slowdown, bounded, tenants };
     } finally {
       this.dispose();
     }
@@ -185,7 +189,7 @@ export class AttemptStats {
    * `limit` values together: one pass over the log gathers a batch, then each tenant's p95 is
    * selected from its waits. A tenant with more waits than that alone is selected from the log without gathering.
    */
-  private p95Waits(): Float64Array {
+  private p95Waits(scratch: Float64Array): Float64Array {
     const tenants = this.names.length;
     const out = new Float64Array(tenants).fill(NaN);
     const counts = this.waitCounts;
@@ -202,7 +206,8 @@ export class AttemptStats {
       const at = new Int32Array(t1 - t0 + 1);
       for (let t = t0; t < t1; t++) at[t - t0 + 1] = (at[t - t0] as number) + (counts[t] as number);
       const from = at.slice();
-      const values = new Float64Array(total);
+      // a fresh array for a million waits would cost more in page faults than gathering into it
+      const values = scratch.length >= total ? scratch : new Float64Array(total);
       this.forEachLogBlock((pairs, n) => {
         for (let i = 0; i < n; i++) {
           const t = pairs[2 * i] as number;
