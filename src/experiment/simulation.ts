@@ -359,7 +359,8 @@ export class Simulation implements ClusterControl {
 
   private handle(event: EngineEvent<EventKind>): void {
     switch (event.kind) {
-      // payloads come back as doubles: `| 0` keeps slots small integers (see track)
+      // payloads come back as doubles: `| 0` keeps slots small integers (a double slot reached the
+      // free list and then every task record's `slot`, as a boxed number)
       case EventKind.Finish: {
         const slot = event.a | 0;
         if (this.slotInts[slot * SLOT_FIELDS + SLOT_GENERATION] !== event.b) return; // its task was killed or rescheduled
@@ -526,9 +527,9 @@ export class Simulation implements ClusterControl {
 
   /** (Re)schedules the finish of the task running in `slot`; an earlier finish event of it becomes stale. */
   private scheduleFinish(slot: number, at: Micros): void {
-    const at0 = slot * SLOT_FIELDS + SLOT_GENERATION;
+    const field = slot * SLOT_FIELDS + SLOT_GENERATION;
     // wraps as int32, and the event carries the wrapped value
-    const generation = (this.slotInts[at0] = (this.slotInts[at0] as number) + 1);
+    const generation = (this.slotInts[field] = (this.slotInts[field] as number) + 1);
     this.slotFinishAt[slot] = at;
     this.engine.schedule(at, EventKind.Finish, slot, generation);
   }
