@@ -13,6 +13,7 @@ import type { ControllerSetup } from '../../policies/index.js';
 import { tellStopped, type ClusterControl, type Controller, type Decisions, type EventRecord, type Policy, type Scheduler } from '../policy.js';
 import { randomStream } from '../random.js';
 import type { MachineEvent, TraceSource } from '../traces/source.js';
+import { ensureLength } from '../typed-array.js';
 
 /** Event kinds of the simulation; their ranks order same-time events. */
 export const EventKind = { MachineJoin: 0, Finish: 1, Wake: 2, RoundTick: 3, ControllerTick: 4 } as const;
@@ -527,11 +528,8 @@ export class Simulation implements ClusterControl {
 
   /** (Re)schedules the finish of the task running in `slot`; an earlier finish event of it becomes stale. */
   private scheduleFinish(slot: number, at: Micros): void {
-    const field = slot * SLOT_FIELDS + SLOT_GENERATION;
-    // wraps as int32, and the event carries the wrapped value
-    const generation = (this.slotInts[field] = (this.slotInts[field] as number) + 1);
     this.slotFinishAt[slot] = at;
-    this.engine.schedule(at, EventKind.Finish, slot, generation);
+    this.engine.schedule(at, EventKind.Finish, slot, this.staleFinish(slot));
   }
 
   private finish(slot: number): void {
@@ -711,7 +709,9 @@ export class Simulation implements ClusterControl {
       slot = this.live.length;
       this.live.push(task);
       this.slotDemand.push(task.demand);
-      if (slot === this.slotFinishAt.length) this.growSlots();
+      // a new slot's generation starts at 0
+      this.slotInts = ensureLength(this.slotInts, (slot + 1) * SLOT_FIELDS);
+      this.slotFinishAt = ensureLength(this.slotFinishAt, slot + 1);
     } else {
       this.live[slot] = task;
       this.slotDemand[slot] = task.demand;
@@ -733,20 +733,14 @@ export class Simulation implements ClusterControl {
   }
 
   private freeSlot(slot: number): void {
-    // any finish event still queued for this slot is stale from now on
-    const at = slot * SLOT_FIELDS + SLOT_GENERATION;
-    this.slotInts[at] = (this.slotInts[at] as number) + 1;
+    this.staleFinish(slot);
     this.freeSlots.push(slot);
   }
 
-  /** Doubles the room of the per-slot typed arrays (a new slot's generation starts at 0). */
-  private growSlots(): void {
-    const ints = new Int32Array(2 * this.slotInts.length);
-    ints.set(this.slotInts);
-    this.slotInts = ints;
-    const finishAt = new Float64Array(2 * this.slotFinishAt.length);
-    finishAt.set(this.slotFinishAt);
-    this.slotFinishAt = finishAt;
+  /** Makes any finish event still queued for `slot` stale; returns the slot's new generation (it wraps as int32, and events carry the wrapped value). */
+  private staleFinish(slot: number): number {
+    const field = slot * SLOT_FIELDS + SLOT_GENERATION;
+    return (this.slotInts[field] = (this.slotInts[field] as number) + 1);
   }
 
   private linkOnMachine(slot: number, m: number): void {

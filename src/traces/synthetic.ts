@@ -26,17 +26,15 @@ export interface SyntheticOptions {
 export function syntheticTrace(options: SyntheticOptions): TraceSource {
   // bad weights are refused here, not at the first chunk
   const pickShape = shapePicker(options);
-  let made = 0;
+  // the latest pass over the workload, whose progress is reported
+  let latest: TaskMaker | null = null;
   return {
     name: `synthetic(${options.tasks} tasks, seed ${options.seed})`,
-    progress: () => made / Math.max(1, options.tasks),
+    progress: () => (latest?.made ?? 0) / Math.max(1, options.tasks),
     async *chunks() {
       const maker = new TaskMaker(options, pickShape);
-      while (maker.made < options.tasks) {
-        const chunk = maker.chunk(Math.min(options.tasks, maker.made + CHUNK_SIZE));
-        made = maker.made;
-        yield chunk;
-      }
+      latest = maker;
+      while (maker.made < options.tasks) yield maker.chunk(Math.min(options.tasks, maker.made + CHUNK_SIZE));
     },
   };
 }
