@@ -6,5 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     pool: 'forks',
+    // globalThis.gc, for the test that a run lets go of running tasks' records (test/experiment/running-records.test.ts)
+    execArgv: ['--expose-gc'],
   },
 });

@@ -229,7 +229,10 @@ export interface ClusterControl {
   setSpeed(machine: number, speed: number): void;
   /** Visits pending tasks in admission order until `visit` returns false. */
   visitPending(visit: (task: TaskView) => boolean): void;
-  /** Visits the tasks running on `machine` in placement order. */
+  /**
+   * Visits the tasks running on `machine` in placement order. For controllers: a run without
+   * controllers or machine events lets go of running tasks' records, and refuses the call.
+   */
   visitRunning(machine: number, visit: (task: TaskView) => void): void;
 }
 

@@ -148,6 +148,11 @@ export class Simulation implements ClusterControl {
   private readonly freeSlots: number[] = [];
   /** True when finishes go to the observer's taskFinished and the policy has no stopped hook to call. */
   private readonly quickFinish: boolean;
+  /**
+   * True when the simulation keeps the record of every running attempt, false when it lets go of a
+   * running attempt's record at its start (see {@link keepsRunningRecords}).
+   */
+  readonly keepsRunningRecords: boolean;
   private readonly dependencies = new DependencyGate();
   private buffer: readonly TaskSpec[] = [];
   private next = 0;
@@ -196,6 +201,11 @@ export class Simulation implements ClusterControl {
     this.longestPeriod = Math.max(...intervals);
     this.dynamicMachines = input.trace.machineEvents !== undefined || this.controllers.length > 0;
     this.quickFinish = observer.taskFinished !== undefined && this.scheduler.stopped === undefined;
+    // Nothing can ask for a running attempt's record again when its finish goes without it, no
+    // controller or machine event can kill it or visit it, and no horizon can cut it off to be
+    // reported running: then the simulation drops the record when the attempt starts, and the
+    // record dies young instead of being copied by every scavenge while its task runs.
+    this.keepsRunningRecords = !this.quickFinish || this.dynamicMachines || input.horizon !== undefined;
   }
 
   get now(): Micros {
@@ -355,6 +365,8 @@ export class Simulation implements ClusterControl {
   }
 
   visitRunning(machine: number, visit: (task: TaskView) => void): void {
+    // only controllers visit running tasks, and a run with controllers keeps the records
+    if (!this.keepsRunningRecords) throw new Error('visitRunning needs the records of running tasks, which a run without controllers or machine events does not keep');
     for (let slot = this.firstOnMachine[machine] ?? -1; slot >= 0; slot = this.slotInts[slot * SLOT_FIELDS + SLOT_NEXT] as number) visit(this.live[slot] as Task);
   }
 
@@ -524,6 +536,8 @@ export class Simulation implements ClusterControl {
       this.scheduleFinish(slot, now + Math.round(task.duration / (this.cluster.speed[m] as number)));
     }
     this.observer.taskStarted?.(task, slot, this);
+    // its finish will not read the record (a quick finish), and nothing else can: let go of it
+    if (!this.keepsRunningRecords && task.duration !== null && this.slotInts[slot * SLOT_FIELDS + SLOT_QUICK] === 1) this.live[slot] = undefined;
   }
 
   /** (Re)schedules the finish of the task running in `slot`; an earlier finish event of it becomes stale. */

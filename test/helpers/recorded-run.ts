@@ -29,6 +29,8 @@ export interface RecordedRun {
    * through the task's record (the path a run takes for observers without them).
    */
   readonly recordsOnly?: boolean;
+  /** Stop here (µs); a horizon also makes the run keep the records of running tasks. */
+  readonly horizon?: number;
 }
 
 /** Runs `run` into the folder `<root>/<name>` (made atomically, as the CLI does) and returns its path. */
@@ -49,7 +51,7 @@ export async function recordedRun(root: string, name: string, run: RecordedRun):
     sample: (time, s) => recorder.sample(time, s),
     event: (event, s) => recorder.event(event, s),
   };
-  const input = { cluster, trace, policy: resolvePolicy(run.policy, {}), seed: run.seed, sampleInterval: secondsToMicros(run.sampleSeconds), maxAttempts: run.maxAttempts ?? 1 };
+  const input = { cluster, trace, policy: resolvePolicy(run.policy, {}), seed: run.seed, sampleInterval: secondsToMicros(run.sampleSeconds), maxAttempts: run.maxAttempts ?? 1, horizon: run.horizon };
   const sim = new Simulation(input, observer);
   await sim.run();
   dir.writeJson('summary.json', recorder.finish(sim));

@@ -1,0 +1,99 @@
+// A run lets go of a running attempt's record when nothing can ask for it again, and gives the same files either way.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterAll, describe, expect, it } from 'vitest';
+import { benchCluster } from '../../bench/workload.js';
+import { resolvePolicy } from '../../policies/index.js';
+import { secondsToMicros } from '../../src/engine/time.js';
+import { Simulation, type RunInput, type RunObserver } from '../../src/experiment/simulation.js';
+import { NONE } from '../../src/model/constraints.js';
+import { newTaskSpec, type TaskSpec } from '../../src/model/task.js';
+import type { TraceSource } from '../../src/traces/source.js';
+import { recordedRun, type RecordedRun } from '../helpers/recorded-run.js';
+
+const root = mkdtempSync(join(tmpdir(), 'clustersim-running-records-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+const quiet = { taskEnded: () => undefined, sample: () => undefined };
+const quick: RunObserver = { ...quiet, taskFinished: () => undefined };
+
+/** A task of `seconds` submitted at `submit` seconds. */
+function task(id: string, submit: number, seconds: number | null): TaskSpec {
+  return newTaskSpec({ id, job: 'j', tenant: 'a', priority: 0, kind: 'batch', submit: secondsToMicros(submit), duration: seconds === null ? null : secondsToMicros(seconds), demand: Float64Array.of(1_000, 1_024, 0), constraints: NONE });
+}
+
+function simulation(observer: RunObserver, extra: Partial<RunInput> = {}, policy = 'fifo+first-fit'): Simulation {
+  const trace: TraceSource = { name: 'one', progress: () => null, async *chunks() { yield [task('t0', 0, 1)]; } };
+  return new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy(policy, {}), seed: 1, sampleInterval: secondsToMicros(1), ...extra }, observer);
+}
+
+describe('the records of running tasks', () => {
+  it('are let go of only when no finish, controller, machine event or horizon can ask for them', () => {
+    const plain = simulation(quick);
+    expect(plain.keepsRunningRecords).toBe(false);
+    // an observer told of finishes through the records, a policy with a stopped hook
+    expect(simulation(quiet).keepsRunningRecords).toBe(true);
+    expect(simulation(quick, {}, 'fifo+fenzo').keepsRunningRecords).toBe(true);
+    // a horizon reports what still runs there
+    expect(simulation(quick, { horizon: secondsToMicros(100) }).keepsRunningRecords).toBe(true);
+    // machine events and controllers may kill running tasks, and controllers may visit them
+    const trace = { name: 'changes', progress: () => null, async *chunks() { yield [task('t0', 0, 1)]; }, async *machineEvents() { yield []; } };
+    expect(new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(1) }, quick).keepsRunningRecords).toBe(true);
+    // visiting running tasks is for controllers: a run without them refuses it
+    expect(() => plain.visitRunning(0, () => undefined)).toThrow(/records of running tasks/);
+  });
+
+  it('are collected while their tasks run, and kept when the run keeps them', async () => {
+    const gc = (globalThis as { gc?: () => void }).gc;
+    // vitest.config.ts starts the test processes with --expose-gc
+    if (gc === undefined) throw new Error('This test needs node --expose-gc');
+    for (const keep of [false, true]) {
+      // t0 runs for 1,000 s; t1…t4 come one a chunk, 10 s apart, and the trace looks at t0's record
+      // while t0 still runs: between chunks, after a collection
+      let held: WeakRef<TaskSpec> | null = null;
+      const seen: boolean[] = [];
+      const trace: TraceSource = {
+        name: 'watched',
+        progress: () => null,
+        async *chunks() {
+          let first: TaskSpec | null = task('t0', 0, 1_000);
+          held = new WeakRef(first);
+          yield [first];
+          first = null;
+          for (let i = 1; i <= 4; i++) {
+            if (i >= 3) {
+              // a WeakRef keeps its target to the end of the job that made or read it
+              await sleep(0);
+              gc();
+              seen.push(held?.deref() !== undefined);
+            }
+            yield [task(`t${i}`, 10 * i, 1)];
+          }
+        },
+      };
+      const starts: string[] = [];
+      const observer: RunObserver = { ...quick, taskStarted: (t) => void starts.push(t.id) };
+      const sim = new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(100), ...(keep ? { horizon: secondsToMicros(10_000) } : {}) }, observer);
+      expect(sim.keepsRunningRecords).toBe(keep);
+      await sim.run();
+      expect(starts).toEqual(['t0', 't1', 't2', 't3', 't4']);
+      expect(sim.end).toBe(secondsToMicros(1_000));
+      expect(seen).toEqual([keep, keep]);
+    }
+  });
+
+  it('give the same files whether the run lets go of them or keeps them', async () => {
+    for (const policy of ['fifo+first-fit', 'drf+best-fit']) {
+      const run: RecordedRun = { tasks: 4_000, machines: 20, tenants: 4, policy, seed: 5, sampleSeconds: 30 };
+      const name = policy.replace('+', '-');
+      const released = await recordedRun(root, `${name}-released`, run);
+      // a horizon far past the end keeps the records and changes nothing else
+      const kept = await recordedRun(root, `${name}-kept`, { ...run, horizon: secondsToMicros(1e7) });
+      const files = readdirSync(released).sort();
+      expect(readdirSync(kept).sort()).toEqual(files);
+      for (const f of files) expect(readFileSync(join(kept, f)).equals(readFileSync(join(released, f))), f).toBe(true);
+    }
+  });
+});
