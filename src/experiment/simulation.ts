@@ -149,8 +149,9 @@ export class Simulation implements ClusterControl {
   /** True when finishes go to the observer's taskFinished and the policy has no stopped hook to call. */
   private readonly quickFinish: boolean;
   /**
-   * True when the simulation keeps the record of every running attempt, false when it lets go of a
-   * running attempt's record at its start (see {@link keepsRunningRecords}).
+   * True when the simulation keeps the record of every running attempt; false when it lets go of a
+   * running attempt's record at its start, because nothing can ask for it again (set in the
+   * constructor, which says when). Records held elsewhere (by a policy, say) are untouched.
    */
   readonly keepsRunningRecords: boolean;
   private readonly dependencies = new DependencyGate();
