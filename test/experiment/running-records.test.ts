@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchCluster } from '../../bench/workload.js';
-import { resolvePolicy } from '../../policies/index.js';
+import { resolveController, resolvePolicy } from '../../policies/index.js';
 import { secondsToMicros } from '../../src/engine/time.js';
 import { Simulation, type RunInput, type RunObserver } from '../../src/experiment/simulation.js';
 import { NONE } from '../../src/model/constraints.js';
@@ -41,6 +41,7 @@ describe('the records of running tasks', () => {
     // machine events and controllers may kill running tasks, and controllers may visit them
     const trace = { name: 'changes', progress: () => null, async *chunks() { yield [task('t0', 0, 1)]; }, async *machineEvents() { yield []; } };
     expect(new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(1) }, quick).keepsRunningRecords).toBe(true);
+    expect(simulation(quick, { controllers: [resolveController('power-down')] }).keepsRunningRecords).toBe(true);
     // visiting running tasks is for controllers: a run without them refuses it
     expect(() => plain.visitRunning(0, () => undefined)).toThrow(/records of running tasks/);
   });
@@ -82,6 +83,20 @@ describe('the records of running tasks', () => {
       expect(sim.end).toBe(secondsToMicros(1_000));
       expect(seen).toEqual([keep, keep]);
     }
+  });
+
+  it('are kept for work that runs to the end, which the run reports as still running there', async () => {
+    const ended: string[] = [];
+    const finished: number[] = [];
+    const trace: TraceSource = { name: 'forever', progress: () => null, async *chunks() { yield [task('t0', 0, null), task('t1', 0, 5)]; } };
+    const observer: RunObserver = { ...quick, taskEnded: (t) => void ended.push(`${t.id} ${t.state}`), taskFinished: (slot) => void finished.push(slot) };
+    const sim = new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(1) }, observer);
+    expect(sim.keepsRunningRecords).toBe(false);
+    await sim.run();
+    // t1 finished at 5 s without its record; t0, which has no duration, is reported from its record
+    expect(finished).toHaveLength(1);
+    expect(sim.end).toBe(secondsToMicros(5));
+    expect(ended).toEqual(['t0 running']);
   });
 
   it('give the same files whether the run lets go of them or keeps them', async () => {
