@@ -5,6 +5,7 @@ import { MaxFreeTree } from './max-free-tree.js';
 import { NoFitMemory } from './no-fit-memory.js';
 import type { ResourceSpace } from './resources.js';
 import { SortedKeys } from './sorted-keys.js';
+import { ensureLength } from '../typed-array.js';
 
 /** Packed index keys are quantity × SLOT_SPAN + slot, exact while quantities stay below 2^32. */
 export const SLOT_SPAN = 2 ** 21;
@@ -26,13 +27,26 @@ export interface MachineOptions {
   readonly up?: boolean;
 }
 
-/** Machines ordered by free quantity in one dimension; ties by slot, ascending or descending. */
+/**
+ * Machines ordered by free quantity in one dimension; ties by slot, ascending or descending. The
+ * order is brought up to date when it is read ({@link Cluster.settled}), not at every change: a
+ * dimension few tasks are fitted on would otherwise be re-keyed at every start and finish.
+ */
 export interface FreeOrder {
   readonly dim: number;
   /** With `lowSlotsFirstFromTop`, equal quantities scan lowest slot first when going down. */
   readonly lowSlotsFirstFromTop: boolean;
-  /** Each chunk's bound is at least the per-dimension maximum free room of the machines in it. */
+  /**
+   * Each chunk's bound is at least the per-dimension maximum free room of the machines in it. Current
+   * only as returned by {@link Cluster.settled}.
+   */
   readonly keys: SortedKeys;
+  /** Per slot, the key the machine has in `keys`, or -1 when it has none (down, or not yet settled). */
+  keyOf: Float64Array<ArrayBuffer>;
+  /** Machines changed since the order was last settled, each once (`marked` flags them). */
+  changed: Int32Array<ArrayBuffer>;
+  changedCount: number;
+  marked: Uint8Array<ArrayBuffer>;
 }
 
 /**
@@ -50,12 +64,12 @@ export class Cluster {
   readonly upPerGroup: number[];
   readonly groupOf: number[] = [];
   readonly attributes: Attributes[] = [];
-  capacity: Float64Array;
-  free: Float64Array;
-  speed: Float64Array;
-  up: Uint8Array;
+  capacity: Float64Array<ArrayBuffer>;
+  free: Float64Array<ArrayBuffer>;
+  speed: Float64Array<ArrayBuffer>;
+  up: Uint8Array<ArrayBuffer>;
   /** Tasks running per machine. */
-  running: Int32Array;
+  running: Int32Array<ArrayBuffer>;
   /** Capacity and allocation summed over up machines, per dimension. */
   readonly totalCapacity: Float64Array;
   readonly allocated: Float64Array;
@@ -153,7 +167,6 @@ export class Cluster {
   setCapacity(m: number, capacity: Float64Array): void {
     const base = m * this.dims;
     const up = this.up[m] === 1;
-    this.unindex(m);
     let grew = false;
     for (let d = 0; d < this.dims; d++) {
       const delta = (capacity[d] as number) - (this.capacity[base + d] as number);
@@ -176,7 +189,6 @@ export class Cluster {
   setUp(m: number, up: boolean): void {
     if ((this.up[m] === 1) === up) return;
     if (!up && this.running[m] !== 0) throw new Error(`Machine ${this.ids[m]} still runs ${this.running[m]} tasks`);
-    this.unindex(m);
     this.up[m] = up ? 1 : 0;
     this.upCount += up ? 1 : -1;
     const g = this.groupOf[m] as number;
@@ -202,7 +214,6 @@ export class Cluster {
 
   /** Takes `demand` from machine `m`; the caller has checked that it fits. */
   allocate(m: number, demand: Float64Array): void {
-    this.unindex(m, demand);
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) {
       const q = demand[d] as number;
@@ -215,7 +226,6 @@ export class Cluster {
 
   /** Returns `demand` to machine `m`. */
   release(m: number, demand: Float64Array): void {
-    this.unindex(m, demand);
     const base = m * this.dims;
     for (let d = 0; d < this.dims; d++) {
       const q = demand[d] as number;
@@ -246,10 +256,40 @@ export class Cluster {
   freeOrder(dim: number, lowSlotsFirstFromTop: boolean): FreeOrder {
     const existing = this.orders.find((o) => o.dim === dim && o.lowSlotsFirstFromTop === lowSlotsFirstFromTop);
     if (existing !== undefined) return existing;
-    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK) };
+    const n = this.speed.length;
+    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n) };
     this.orders.push(order);
-    for (let m = 0; m < this.slots; m++) if (this.up[m] === 1) order.keys.insert(this.orderKey(order, m), this.free, m * this.dims);
+    for (let m = 0; m < this.slots; m++) this.mark(order, m);
     return order;
+  }
+
+  /** `order`, brought up to date with every machine change since it was last read: read it through this. */
+  settled(order: FreeOrder): SortedKeys {
+    const { keys, keyOf, changed, marked } = order;
+    const dims = this.dims;
+    for (let i = 0; i < order.changedCount; i++) {
+      const m = changed[i] as number;
+      marked[m] = 0;
+      const old = keyOf[m] as number;
+      const key = this.up[m] === 1 ? this.orderKey(order, m) : -1;
+      if (key !== old) {
+        if (old >= 0) keys.remove(old);
+        if (key >= 0) keys.insert(key, this.free, m * dims);
+        keyOf[m] = key;
+      } else if (key >= 0) {
+        // same key, room changed in other dimensions: the chunk's bound must still cover it
+        keys.raise(key, this.free, m * dims);
+      }
+    }
+    order.changedCount = 0;
+    return keys;
+  }
+
+  /** Notes that machine `m` must be re-keyed in `order` before the order is next read. */
+  private mark(order: FreeOrder, m: number): void {
+    if (order.marked[m] === 1) return;
+    order.marked[m] = 1;
+    order.changed[order.changedCount++] = m;
   }
 
   /** The packed key of machine `m` in `order`. */
@@ -265,46 +305,31 @@ export class Cluster {
     return order.lowSlotsFirstFromTop ? SLOT_SPAN - 1 - low : low;
   }
 
-  /** Takes `m` out of the free orders; given the `change` about to happen, only of those it moves in. */
-  private unindex(m: number, change?: Float64Array): void {
-    if (this.up[m] !== 1) return;
-    for (const order of this.orders) if (change === undefined || change[order.dim] !== 0) order.keys.remove(this.orderKey(order, m));
-  }
-
   /**
-   * Puts `m` back into the indexes after {@link unindex} with the same `change`. When its free room
-   * `grew`, the orders that kept its key still raise their chunk bound to cover the new room.
+   * Machine `m`'s free room (or state) changed by `change` (unknown: anything may have): updates the
+   * tree now, and marks `m` in the free orders where its key moved, or, when its room `grew`, where
+   * a chunk's bound may no longer cover it (room taken away elsewhere leaves the bounds valid).
    */
   private reindex(m: number, change?: Float64Array, grew = false): void {
-    const up = this.up[m] === 1;
-    const base = m * this.dims;
-    this.tree.update(m, this.free, base, up);
-    if (!up) return;
-    for (const order of this.orders) {
-      const key = this.orderKey(order, m);
-      if (change === undefined || change[order.dim] !== 0) order.keys.insert(key, this.free, base);
-      else if (grew) order.keys.raise(key, this.free, base);
-    }
+    this.tree.update(m, this.free, m * this.dims, this.up[m] === 1);
+    for (const order of this.orders) if (change === undefined || grew || change[order.dim] !== 0) this.mark(order, m);
   }
 
   private ensureRoom(slots: number): void {
     if (slots <= this.speed.length) return;
     const n = Math.max(slots, this.speed.length * 2);
-    this.capacity = grow(this.capacity, n * this.dims);
-    this.free = grow(this.free, n * this.dims);
-    this.speed = grow(this.speed, n);
-    const up = new Uint8Array(n);
-    up.set(this.up);
-    this.up = up;
-    const running = new Int32Array(n);
-    running.set(this.running);
-    this.running = running;
+    this.capacity = ensureLength(this.capacity, n * this.dims);
+    this.free = ensureLength(this.free, n * this.dims);
+    this.speed = ensureLength(this.speed, n);
+    this.up = ensureLength(this.up, n);
+    this.running = ensureLength(this.running, n);
+    for (const order of this.orders) {
+      const known = order.keyOf.length;
+      order.keyOf = ensureLength(order.keyOf, n);
+      order.keyOf.fill(-1, known);
+      order.changed = ensureLength(order.changed, n);
+      order.marked = ensureLength(order.marked, n);
+    }
     this.tree.grow(n);
   }
-}
-
-function grow(array: Float64Array, length: number): Float64Array {
-  const out = new Float64Array(length);
-  out.set(array);
-  return out;
 }

@@ -105,20 +105,22 @@ export class LiveClusterView implements ClusterView {
   }
   scanByFreeUp(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number {
     const order = (this.ordersUp[dim] ??= this.cluster.freeOrder(dim, false));
-    if (roomFor !== undefined) return scanWithRoom(order.keys, order.lowSlotsFirstFromTop ? FROM_TOP : IN_SLOT_ORDER, atLeast * SLOT_SPAN, roomFor, this.cluster.free, this.cluster.dims, visit, 1);
+    const keys = this.cluster.settled(order);
+    if (roomFor !== undefined) return scanWithRoom(keys, order.lowSlotsFirstFromTop ? FROM_TOP : IN_SLOT_ORDER, atLeast * SLOT_SPAN, roomFor, this.cluster.free, this.cluster.dims, visit, 1);
     this.scanOrder = order;
     this.scanVisit = visit;
-    const key = order.keys.findUp(atLeast * SLOT_SPAN, this.acceptKeyUp);
+    const key = keys.findUp(atLeast * SLOT_SPAN, this.acceptKeyUp);
     return key < 0 ? -1 : Cluster.slotOfKey(order, key);
   }
   scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number {
     const order = (this.ordersDown[dim] ??= this.cluster.freeOrder(dim, true));
-    if (roomFor !== undefined) return scanWithRoom(order.keys, order.lowSlotsFirstFromTop ? FROM_TOP : IN_SLOT_ORDER, atLeast * SLOT_SPAN, roomFor, this.cluster.free, this.cluster.dims, visit, -1);
+    const keys = this.cluster.settled(order);
+    if (roomFor !== undefined) return scanWithRoom(keys, order.lowSlotsFirstFromTop ? FROM_TOP : IN_SLOT_ORDER, atLeast * SLOT_SPAN, roomFor, this.cluster.free, this.cluster.dims, visit, -1);
     this.scanOrder = order;
     this.scanVisit = visit;
     this.scanFloor = atLeast * SLOT_SPAN;
     this.stoppedShort = false;
-    const key = order.keys.findDown(this.acceptKeyDown);
+    const key = keys.findDown(this.acceptKeyDown);
     return key < 0 || this.stoppedShort ? -1 : Cluster.slotOfKey(order, key);
   }
 }

@@ -63,6 +63,38 @@ describe('free-ordered scans with roomFor', () => {
             expect(view.scanByFreeDown(o.dim, atLeast, accept, d)).toBe(view.scanByFreeDown(o.dim, atLeast, accept));
             view.scanByFreeUp(o.dim, atLeast, logged, d);
             expect(seen.every((m) => c.hasRoom(m, d))).toBe(true);
+            // against a scan of every machine: up, the least room on the dimension (ties to the
+            // lowest slot); down, the most room (ties to the lowest slot as well)
+            let up = -1;
+            let down = -1;
+            for (let m = 0; m < MACHINES; m++) {
+              const q = c.free[m * DIMS + o.dim] as number;
+              if (q < atLeast || !accept(m)) continue;
+              if (up < 0 || q < (c.free[up * DIMS + o.dim] as number)) up = m;
+              if (down < 0 || q > (c.free[down * DIMS + o.dim] as number)) down = m;
+            }
+            expect(view.scanByFreeUp(o.dim, atLeast, accept, d)).toBe(up);
+            expect(view.scanByFreeDown(o.dim, atLeast, accept, d)).toBe(down);
+            // the orders, read after whatever changed since they were last read, hold exactly the
+            // up machines' keys, and each chunk's bound covers the free room of the machines in it
+            for (const fromTop of [false, true]) {
+              const order = c.freeOrder(o.dim, fromTop);
+              const keys = c.settled(order);
+              const held: number[] = [];
+              keys.findUp(-Infinity, (k) => (held.push(k), false));
+              const expected: number[] = [];
+              for (let m = 0; m < MACHINES; m++) if (c.up[m] === 1) expected.push(c.orderKey(order, m));
+              expect(held).toEqual(expected.sort((a, b) => a - b));
+              let uncovered = 0;
+              keys.sortedChunks.forEach((chunk, ci) => {
+                const bound = keys.bound(ci);
+                for (const k of chunk) {
+                  const m = Cluster.slotOfKey(order, k);
+                  for (let r = 0; r < DIMS; r++) if ((c.free[m * DIMS + r] as number) > (bound[r] as number)) uncovered++;
+                }
+              });
+              expect(uncovered).toBe(0);
+            }
           }
         }
       }),
