@@ -24,6 +24,7 @@ function task(id: string, submit: number, seconds: number | null): TaskSpec {
   return newTaskSpec({ id, job: 'j', tenant: 'a', priority: 0, kind: 'batch', submit: secondsToMicros(submit), duration: seconds === null ? null : secondsToMicros(seconds), demand: Float64Array.of(1_000, 1_024, 0), constraints: NONE });
 }
 
+/** A run on two machines of one one-second task (or `extra.trace`), with `observer`, `policy` and `extra`'s other inputs. */
 function simulation(observer: RunObserver, extra: Partial<RunInput> = {}, policy = 'fifo+first-fit'): Simulation {
   const trace: TraceSource = { name: 'one', progress: () => null, async *chunks() { yield [task('t0', 0, 1)]; } };
   return new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy(policy, {}), seed: 1, sampleInterval: secondsToMicros(1), ...extra }, observer);
@@ -40,7 +41,7 @@ describe('the records of running tasks', () => {
     expect(simulation(quick, { horizon: secondsToMicros(100) }).keepsRunningRecords).toBe(true);
     // machine events and controllers may kill running tasks, and controllers may visit them
     const trace = { name: 'changes', progress: () => null, async *chunks() { yield [task('t0', 0, 1)]; }, async *machineEvents() { yield []; } };
-    expect(new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(1) }, quick).keepsRunningRecords).toBe(true);
+    expect(simulation(quick, { trace }).keepsRunningRecords).toBe(true);
     expect(simulation(quick, { controllers: [resolveController('power-down')] }).keepsRunningRecords).toBe(true);
     // visiting running tasks is for controllers: a run without them refuses it
     expect(() => plain.visitRunning(0, () => undefined)).toThrow(/records of running tasks/);
@@ -76,7 +77,7 @@ describe('the records of running tasks', () => {
       };
       const starts: string[] = [];
       const observer: RunObserver = { ...quick, taskStarted: (t) => void starts.push(t.id) };
-      const sim = new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(100), ...(keep ? { horizon: secondsToMicros(10_000) } : {}) }, observer);
+      const sim = simulation(observer, { trace, sampleInterval: secondsToMicros(100), ...(keep ? { horizon: secondsToMicros(10_000) } : {}) });
       expect(sim.keepsRunningRecords).toBe(keep);
       await sim.run();
       expect(starts).toEqual(['t0', 't1', 't2', 't3', 't4']);
@@ -90,7 +91,7 @@ describe('the records of running tasks', () => {
     const finished: number[] = [];
     const trace: TraceSource = { name: 'forever', progress: () => null, async *chunks() { yield [task('t0', 0, null), task('t1', 0, 5)]; } };
     const observer: RunObserver = { ...quick, taskEnded: (t) => void ended.push(`${t.id} ${t.state}`), taskFinished: (slot) => void finished.push(slot) };
-    const sim = new Simulation({ cluster: benchCluster(2), trace, policy: resolvePolicy('fifo+first-fit', {}), seed: 1, sampleInterval: secondsToMicros(1) }, observer);
+    const sim = simulation(observer, { trace });
     expect(sim.keepsRunningRecords).toBe(false);
     await sim.run();
     // t1 finished at 5 s without its record; t0, which has no duration, is reported from its record
