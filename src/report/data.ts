@@ -1,7 +1,8 @@
 // What a report shows, read from a results tree: per configuration (policy + parameters), its runs' summaries, waits and time series.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { arrow } from '../arrow.js';
 import { inputError } from '../errors.js';
 import { readRun, type RunList } from '../experiment/results-index.js';
 import { quantile } from '../metrics/stats.js';
@@ -27,7 +28,7 @@ export interface ReportData {
 }
 
 function table(path: string): Table {
-  return tableFromIPC(readFileSync(path));
+  return arrow.tableFromIPC(readFileSync(path));
 }
 
 function numbers(t: Table, column: string): (number | null)[] {
