@@ -38,7 +38,7 @@ export const RING_BYTES = 4 << 20;
  */
 const FIRST_RING_BYTES = 512 << 10;
 /** The producer publishes its head every this many records (a power of two), and before it waits. */
-const PUBLISH_EVERY = 1024;
+export const PUBLISH_EVERY = 1024;
 /** How long the producer waits for the helper thread without any progress before it gives up. */
 const STALL_MS = 60_000;
 
@@ -149,6 +149,11 @@ export function helperPays(cores = availableParallelism(), main = isMainThread):
 /** The helper thread, started on first need and shared by the runs of this process, one run at a time. */
 let helper: Worker | null = null;
 let helperBusy = false;
+
+/** True while this process has a helper thread (started, or coming up). */
+export function helperStarted(): boolean {
+  return helper !== null;
+}
 
 function helperThread(): Worker {
   if (helper === null) {
@@ -302,9 +307,16 @@ export class TaskRows {
     if ((this.head & (PUBLISH_EVERY - 1)) === 0) this.everyBlock();
   }
 
-  /** Every {@link PUBLISH_EVERY} rows: publishes them to the helper thread, or starts it once a run has enough. */
+  /**
+   * Every {@link PUBLISH_EVERY} rows: publishes them to the helper thread, or hands it the run once
+   * the run has enough. The thread itself is started at the first block: it takes ~0.2 s to come up
+   * on a busy machine, time a run's first rows (while its code is still being compiled) mostly cover.
+   */
   private everyBlock(): void {
-    if (!this.threaded && this.mode === 'auto' && this.inline === null && this.head >= THREAD_AFTER && helperPays()) this.startThread();
+    if (!this.threaded && this.mode === 'auto' && this.inline === null && helperPays()) {
+      if (this.head >= THREAD_AFTER) this.startThread();
+      else helperThread();
+    }
     if (this.threaded) this.publish();
   }
 
