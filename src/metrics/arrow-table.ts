@@ -1,7 +1,7 @@
 // A streaming Arrow IPC file writer with a fixed schema, filled column by column without per-row objects.
 import { closeSync, openSync, writevSync } from 'node:fs';
 import { endianness } from 'node:os';
-import type { Data, DataType, Field as FieldType, Float64 as Float64Type, RecordBatchFileWriter as FileWriterType, Schema as SchemaType, Utf8 as Utf8Type } from 'apache-arrow';
+import type * as Arrow from 'apache-arrow';
 import { arrow } from '../arrow.js';
 
 const { AsyncByteQueue, Field, Float64, Int32, Int64, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, makeData } = arrow;
@@ -43,7 +43,7 @@ const LOW_WORD = endianness() === 'LE' ? 0 : 1;
 const HIGH_WORD = 1 - LOW_WORD;
 const TWO_32 = 2 ** 32;
 
-function arrowType(type: ColumnType): DataType {
+function arrowType(type: ColumnType): Arrow.DataType {
   switch (type) {
     case 'utf8':
       return new Utf8();
@@ -97,17 +97,17 @@ class Column {
   }
 
   /** The batch's Arrow data as views of the column's buffers: valid until the next reset. */
-  data(type: DataType, length: number): Data {
+  data(type: Arrow.DataType, length: number): Arrow.Data {
     const nullBitmap = this.spec.nullable ? this.validity.subarray(0, (length + 7) >> 3) : undefined;
     const nullCount = this.spec.nullable ? this.nulls : 0;
     if (this.offsets !== null && this.text !== null) {
       return makeData({
-        type: type as Utf8Type, length, nullCount, nullBitmap,
+        type: type as Arrow.Utf8, length, nullCount, nullBitmap,
         valueOffsets: this.offsets.subarray(0, length + 1), data: new Uint8Array(this.text.buffer, this.text.byteOffset, this.textBytes),
       });
     }
     const values = (this.values as Float64Array).subarray(0, length);
-    return makeData({ type: type as Float64Type, length, nullCount, nullBitmap, data: values });
+    return makeData({ type: type as Arrow.Float64, length, nullCount, nullBitmap, data: values });
   }
 }
 
@@ -117,9 +117,9 @@ class Column {
  * {@link endRow}, and written out in record batches of `batchRows` rows.
  */
 export class ArrowTableWriter {
-  readonly schema: SchemaType;
+  readonly schema: Arrow.Schema;
   private readonly columns: Column[];
-  private readonly writer: FileWriterType;
+  private readonly writer: Arrow.RecordBatchFileWriter;
   private readonly sink: FileSink;
   private readonly fd: number;
   private row = 0;
@@ -240,7 +240,7 @@ export class ArrowTableWriter {
 
   private flushBatch(): void {
     const length = this.row;
-    const children = this.columns.map((c, i) => c.data((this.schema.fields[i] as FieldType).type, length));
+    const children = this.columns.map((c, i) => c.data((this.schema.fields[i] as Arrow.Field).type, length));
     const struct = makeData({ type: new Struct(this.schema.fields), length, nullCount: 0, children });
     this.writer.write(new RecordBatch(this.schema, struct));
     // the batch's bytes are in the file now, so the columns' buffers can take the next batch
