@@ -231,7 +231,7 @@ export interface ClusterControl {
   visitPending(visit: (task: TaskView) => boolean): void;
   /**
    * Visits the tasks running on `machine` in placement order. For controllers: a run without
-   * controllers or machine events lets go of running tasks' records, and refuses the call.
+   * controllers or machine events keeps no list of the tasks on each machine, and refuses the call.
    */
   visitRunning(machine: number, visit: (task: TaskView) => void): void;
 }

@@ -80,9 +80,9 @@ export class PolicyError extends Error {
 }
 
 // Fields of a live slot in Simulation's slotInts: a counter bumped whenever the slot's finish
-// event becomes stale; the neighbours in its machine's list of running tasks (-1: none); the
-// task's tenant number, its machine while it runs (-1 before), and 1 if its finish may skip the
-// task's record altogether (see RunObserver.taskFinished).
+// event becomes stale; the neighbours in its machine's list of running tasks (-1: none; kept only
+// when machines can change); the task's tenant number, its machine while it runs (-1 before), and
+// 1 if its finish may skip the task's record altogether (see RunObserver.taskFinished).
 const SLOT_GENERATION = 0;
 const SLOT_NEXT = 1;
 const SLOT_PREV = 2;
@@ -142,7 +142,10 @@ export class Simulation implements ClusterControl {
   private readonly slotDemand: Float64Array[] = [];
   /** Per live slot: when its running attempt is due to finish (moves when its machine's speed changes), or -1. */
   private slotFinishAt = new Float64Array(1024);
-  /** Per machine: the first and last slot of its list of running tasks, in placement order (-1: none). */
+  /**
+   * Per machine: the first and last slot of its list of running tasks, in placement order (-1:
+   * none). Kept only when machines can change ({@link dynamicMachines}), the only times it is read.
+   */
   private readonly firstOnMachine: number[] = [];
   private readonly lastOnMachine: number[] = [];
   private readonly freeSlots: number[] = [];
@@ -175,6 +178,7 @@ export class Simulation implements ClusterControl {
   private readonly controllers: LiveController[] = [];
   private readonly longestPeriod: Micros;
   private readonly maxAttempts: number;
+  /** True when machine events or controllers can change machines (kill, slow down or visit what runs there). */
   private readonly dynamicMachines: boolean;
   private readonly handler = (event: EngineEvent<EventKind>): void => this.handle(event);
   private readonly decisions: Decisions = { place: (task, m) => this.place(task, m) };
@@ -366,8 +370,8 @@ export class Simulation implements ClusterControl {
   }
 
   visitRunning(machine: number, visit: (task: TaskView) => void): void {
-    // only controllers visit running tasks, and a run with controllers keeps the records
-    if (!this.keepsRunningRecords) throw new Error('visitRunning needs the records of running tasks, which a run without controllers or machine events does not keep');
+    // only controllers visit running tasks; a run with controllers keeps the records and the machines' lists
+    if (!this.dynamicMachines) throw new Error('visitRunning is for controllers: a run without controllers or machine events keeps neither the records of running tasks nor their lists per machine');
     for (let slot = this.firstOnMachine[machine] ?? -1; slot >= 0; slot = this.slotInts[slot * SLOT_FIELDS + SLOT_NEXT] as number) visit(this.live[slot] as Task);
   }
 
@@ -529,7 +533,7 @@ export class Simulation implements ClusterControl {
     this.running++;
     const slot = task.slot;
     this.slotInts[slot * SLOT_FIELDS + SLOT_MACHINE] = m;
-    this.linkOnMachine(slot, m);
+    if (this.dynamicMachines) this.linkOnMachine(slot, m);
     this.scheduler.removed(task);
     this.changed();
     if (task.duration !== null) {
@@ -573,7 +577,7 @@ export class Simulation implements ClusterControl {
     this.cluster.release(m, demand);
     this.ledger.tenantChange(ints[slot * SLOT_FIELDS + SLOT_TENANT] as number, demand, -1, now);
     this.running--;
-    this.unlinkOnMachine(slot, m);
+    if (this.dynamicMachines) this.unlinkOnMachine(slot, m);
     this.changed();
   }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchCluster } from '../../bench/workload.js';
-import { resolveController, resolvePolicy } from '../../policies/index.js';
+import { resolveController, resolvePolicy, type ControllerSetup } from '../../policies/index.js';
 import { secondsToMicros } from '../../src/engine/time.js';
 import { Simulation, type RunInput, type RunObserver } from '../../src/experiment/simulation.js';
 import { NONE } from '../../src/model/constraints.js';
@@ -45,6 +45,34 @@ describe('the records of running tasks', () => {
     expect(simulation(quick, { controllers: [resolveController('power-down')] }).keepsRunningRecords).toBe(true);
     // visiting running tasks is for controllers: a run without them refuses it
     expect(() => plain.visitRunning(0, () => undefined)).toThrow(/records of running tasks/);
+  });
+
+  it('are listed per machine only in runs whose machines can change, which alone visit them', async () => {
+    // a horizon keeps the records, but no list of them per machine: there is nothing to visit them
+    const kept = simulation(quick, { horizon: secondsToMicros(100) });
+    expect(() => kept.visitRunning(0, () => undefined)).toThrow(/is for controllers/);
+    // a controller visits t0 on its machine while it runs, and never after
+    const seen: string[][] = [];
+    const watching: ControllerSetup = {
+      name: 'watch',
+      options: {},
+      factory: {
+        description: 'lists the tasks on machine 0',
+        options: {},
+        interval: () => secondsToMicros(0.5),
+        create: ({ control }) => ({
+          tick: () => {
+            const ids: string[] = [];
+            control.visitRunning(0, (t) => void ids.push(t.id));
+            seen.push(ids);
+          },
+        }),
+      },
+    };
+    // t0 runs from 0 to 1 s and t1 from 2 to 3 s, both on machine 0; the ticks come every 0.5 s
+    const trace: TraceSource = { name: 'two', progress: () => null, async *chunks() { yield [task('t0', 0, 1), task('t1', 2, 1)]; } };
+    await simulation(quick, { trace, controllers: [watching] }).run();
+    expect(seen.slice(0, 6)).toEqual([['t0'], ['t0'], [], [], ['t1'], ['t1']]);
   });
 
   it('are collected while their tasks run, and kept when the run keeps them', async () => {
