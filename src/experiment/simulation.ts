@@ -140,7 +140,10 @@ export class Simulation implements ClusterControl {
   private slotInts = new Int32Array(SLOT_FIELDS * 1024);
   /** Per live slot: the task's demand, so that a finish need not read the task's record. */
   private readonly slotDemand: Float64Array[] = [];
-  /** Per live slot: when its running attempt is due to finish (moves when its machine's speed changes), or -1. */
+  /**
+   * Per live slot: when its running attempt is due to finish (moves when its machine's speed
+   * changes), or -1. Kept only when machines can change ({@link dynamicMachines}), the only times it is read.
+   */
   private slotFinishAt = new Float64Array(1024);
   /**
    * Per machine: the first and last slot of its list of running tasks, in placement order (-1:
@@ -547,7 +550,7 @@ export class Simulation implements ClusterControl {
 
   /** (Re)schedules the finish of the task running in `slot`; an earlier finish event of it becomes stale. */
   private scheduleFinish(slot: number, at: Micros): void {
-    this.slotFinishAt[slot] = at;
+    if (this.dynamicMachines) this.slotFinishAt[slot] = at;
     this.engine.schedule(at, EventKind.Finish, slot, this.staleFinish(slot));
   }
 
@@ -741,7 +744,7 @@ export class Simulation implements ClusterControl {
     ints[at + SLOT_MACHINE] = -1;
     // a task that completes a dependency key must be seen when it ends
     ints[at + SLOT_QUICK] = task.completes === undefined ? 1 : 0;
-    this.slotFinishAt[slot] = -1;
+    if (this.dynamicMachines) this.slotFinishAt[slot] = -1;
     task.slot = slot;
   }
 
