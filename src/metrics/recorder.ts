@@ -139,18 +139,18 @@ export class RunRecorder implements RunObserver {
       w.string(0, c.ids[m] as string);
       w.string(1, c.groupNames[c.groupOf[m] as number] as string);
       w.float(2, c.speed[m] as number);
-      const up = ledger.upTime[m] as number;
+      const up = ledger.upTime(m);
       for (let d = 0; d < this.dims; d++) {
         const cap = c.capacity[m * this.dims + d] as number;
         w.int(capCol + d, cap);
-        w.floatOrNull(utilCol + d, cap > 0 && up > 0 ? (ledger.allocated[m * this.dims + d] as number) / (cap * up) : null);
+        w.floatOrNull(utilCol + d, cap > 0 && up > 0 ? ledger.allocated(m, d) / (cap * up) : null);
       }
       const removed = sim.removedAt[m] as number;
       w.float(capCol + this.dims, microsToSeconds(sim.addedAt[m] as number));
       w.floatOrNull(capCol + this.dims + 1, removed >= 0 ? microsToSeconds(removed) : null);
       w.float(capCol + this.dims + 2, microsToSeconds(up));
-      w.float(capCol + this.dims + 3, microsToSeconds(ledger.busy[m] as number));
-      w.int(capCol + this.dims + 4, ledger.started[m] as number);
+      w.float(capCol + this.dims + 3, microsToSeconds(ledger.busy(m)));
+      w.int(capCol + this.dims + 4, ledger.started(m));
       const meter = ledger.meter;
       const metered = meter !== null && meter.has(m);
       w.floatOrNull(utilCol + this.dims, metered ? (meter.energy[m] as number) : null);

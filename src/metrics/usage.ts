@@ -4,20 +4,24 @@ import type { Cluster } from '../model/cluster.js';
 import { PowerMeter } from '../power/meter.js';
 import { ensureLength } from '../typed-array.js';
 
+// A machine's numbers, side by side so that accounting a machine touches one or two cache lines
+// instead of one per number: when it was last accounted, µs up, µs with at least one task running,
+// task attempts started there, then ∫ allocated dt per dimension (base unit × µs).
+const LAST = 0;
+const UP = 1;
+const BUSY = 2;
+const STARTED = 3;
+const ALLOCATED = 4;
+
 /**
  * Allocation is piecewise constant between events, so integrals are exact when every change is
  * preceded by a `touch` of what changes. Accounting starts at `start` (the first submission).
  */
 export class UsageLedger {
   private readonly dims: number;
-  private last = new Float64Array(0);
-  /** Per machine and dimension: ∫ allocated dt (base unit × µs). */
-  allocated = new Float64Array(0);
-  /** Per machine: µs with at least one task running, and µs up. */
-  busy = new Float64Array(0);
-  upTime = new Float64Array(0);
-  /** Per machine: task attempts started there. */
-  started = new Float64Array(0);
+  /** Per machine, `stride` numbers from m × stride: see LAST … ALLOCATED. */
+  private machines = new Float64Array(0);
+  private readonly stride: number;
   /** Cluster-wide per dimension: ∫ allocated dt and ∫ capacity-up dt. */
   readonly clusterAllocated: Float64Array;
   readonly clusterCapacity: Float64Array;
@@ -33,6 +37,7 @@ export class UsageLedger {
 
   constructor(private readonly cluster: Cluster, private start: Micros) {
     this.dims = cluster.dims;
+    this.stride = ALLOCATED + this.dims;
     this.tenantStride = 3 * this.dims + 3;
     this.clusterAllocated = new Float64Array(this.dims);
     this.clusterCapacity = new Float64Array(this.dims);
@@ -45,12 +50,12 @@ export class UsageLedger {
   restart(start: Micros): void {
     this.start = start;
     this.clusterLast = start;
-    this.last.fill(start);
+    for (let m = 0; m * this.stride < this.machines.length; m++) this.machines[m * this.stride + LAST] = start;
   }
 
   /** Starts accounting machine `m` at `time` (a machine that joined during the run). */
   restartMachine(m: number, time: Micros): void {
-    this.last[m] = time;
+    this.machines[m * this.stride + LAST] = time;
   }
 
   get from(): Micros {
@@ -60,26 +65,49 @@ export class UsageLedger {
   /** Accounts machine `m` and the cluster up to `now`; call before changing either. */
   touch(m: number, now: Micros): void {
     const c = this.cluster;
-    const dt = now - (this.last[m] as number);
+    const mine = this.machines;
+    const at = m * this.stride;
+    const dt = now - (mine[at + LAST] as number);
     if (dt > 0) {
-      if (c.up[m] === 1) this.upTime[m] = (this.upTime[m] as number) + dt;
+      if (c.up[m] === 1) mine[at + UP] = (mine[at + UP] as number) + dt;
       if ((c.running[m] as number) > 0) {
-        this.busy[m] = (this.busy[m] as number) + dt;
+        mine[at + BUSY] = (mine[at + BUSY] as number) + dt;
         const base = m * this.dims;
         for (let d = 0; d < this.dims; d++) {
           const used = (c.capacity[base + d] as number) - (c.free[base + d] as number);
-          this.allocated[base + d] = (this.allocated[base + d] as number) + used * dt;
+          mine[at + ALLOCATED + d] = (mine[at + ALLOCATED + d] as number) + used * dt;
         }
       }
       if (this.meter !== null) this.meter.accrue(m, dt);
-      this.last[m] = now;
+      mine[at + LAST] = now;
     }
     this.touchCluster(now);
   }
 
   /** Counts a task attempt starting on `m`. */
   countStart(m: number): void {
-    this.started[m] = (this.started[m] as number) + 1;
+    const at = m * this.stride + STARTED;
+    this.machines[at] = (this.machines[at] as number) + 1;
+  }
+
+  /** Machine `m`'s µs up so far (as of its last `touch`). */
+  upTime(m: number): number {
+    return this.machines[m * this.stride + UP] as number;
+  }
+
+  /** Machine `m`'s µs with at least one task running. */
+  busy(m: number): number {
+    return this.machines[m * this.stride + BUSY] as number;
+  }
+
+  /** Task attempts started on machine `m`. */
+  started(m: number): number {
+    return this.machines[m * this.stride + STARTED] as number;
+  }
+
+  /** Machine `m`'s ∫ allocated dt of resource `d` (base unit × µs). */
+  allocated(m: number, d: number): number {
+    return this.machines[m * this.stride + ALLOCATED + d] as number;
   }
 
   touchCluster(now: Micros): void {
@@ -184,19 +212,9 @@ export class UsageLedger {
   /** Makes room for machines added since construction. */
   ensure(slots: number): void {
     this.meter?.ensure(slots);
-    if (slots <= this.last.length) return;
-    const n = Math.max(slots, 2 * this.last.length);
-    const grow = (a: Float64Array, per: number, fill = 0): Float64Array<ArrayBuffer> => {
-      const out = new Float64Array(n * per).fill(fill);
-      out.set(a);
-      return out;
-    };
-    const oldLength = this.last.length;
-    this.last = grow(this.last, 1);
-    this.last.fill(this.start, oldLength);
-    this.allocated = grow(this.allocated, this.dims);
-    this.busy = grow(this.busy, 1);
-    this.upTime = grow(this.upTime, 1);
-    this.started = grow(this.started, 1);
+    const known = this.machines.length / this.stride;
+    if (slots <= known) return;
+    this.machines = ensureLength(this.machines, Math.max(slots, 2 * known) * this.stride);
+    for (let m = known; m * this.stride < this.machines.length; m++) this.machines[m * this.stride + LAST] = this.start;
   }
 }
