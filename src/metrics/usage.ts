@@ -50,7 +50,7 @@ export class UsageLedger {
   restart(start: Micros): void {
     this.start = start;
     this.clusterLast = start;
-    for (let m = 0; m * this.stride < this.machines.length; m++) this.machines[m * this.stride + LAST] = start;
+    this.accountFrom(0, start);
   }
 
   /** Starts accounting machine `m` at `time` (a machine that joined during the run). */
@@ -215,6 +215,11 @@ export class UsageLedger {
     const known = this.machines.length / this.stride;
     if (slots <= known) return;
     this.machines = ensureLength(this.machines, Math.max(slots, 2 * known) * this.stride);
-    for (let m = known; m * this.stride < this.machines.length; m++) this.machines[m * this.stride + LAST] = this.start;
+    this.accountFrom(known, this.start);
+  }
+
+  /** Sets the last-accounted time of machine `from` and of every later one the array has room for to `time`. */
+  private accountFrom(from: number, time: Micros): void {
+    for (let m = from; m * this.stride < this.machines.length; m++) this.machines[m * this.stride + LAST] = time;
   }
 }
