@@ -1,5 +1,5 @@
 // The indexed mode of the fenzo placement: per capacity class, machines ordered by free room in one dimension.
-import { SLOT_SPAN } from '../../src/model/cluster.js';
+import { keyPosition, keyPositionFromTop, SLOT_SPAN } from '../../src/model/cluster.js';
 import { scanWithRoom, type KeyLayout } from '../../src/model/room-scan.js';
 import { SortedKeys } from '../../src/model/sorted-keys.js';
 import type { TaskView } from '../../src/model/task.js';
@@ -113,7 +113,7 @@ export class ClassIndex extends LazyIndex {
       if (c === undefined) {
         c = this.classes.length;
         byCapacity.set(capacity, c);
-        this.classes.push({ capacity, keys: new SortedKeys(this.dims, CHUNK), most: new Float64Array(this.dims) });
+        this.classes.push({ capacity, keys: new SortedKeys(this.dims, CHUNK, this.spread ? keyPositionFromTop : keyPosition), most: new Float64Array(this.dims) });
       }
       this.classOf[m] = c;
       const most = (this.classes[c] as CapacityClass).most;

@@ -18,6 +18,17 @@ const ORDER_CHUNK = 32;
 /** How many of the latest growths {@link Cluster.grownMachine} remembers (a power of two: the log is indexed by k & (GROW_LOG − 1)). */
 const GROW_LOG = 64;
 
+/** The position (a slot, or a policy's rank of machines) in the low part of a packed key. */
+export function keyPosition(key: number): number {
+  // exact for keys below 2^53 (SLOT_SPAN is a power of two), and much cheaper than a float `%`
+  return key - Math.floor(key / SLOT_SPAN) * SLOT_SPAN;
+}
+
+/** The position of a packed key whose low part is SLOT_SPAN − 1 − position (equal quantities scan lowest position first going down). */
+export function keyPositionFromTop(key: number): number {
+  return SLOT_SPAN - 1 - keyPosition(key);
+}
+
 /** Overrides for a machine that differs from its group (or whose group is not in the spec). */
 export interface MachineOptions {
   readonly capacity?: Float64Array;
@@ -257,7 +268,7 @@ export class Cluster {
     const existing = this.orders.find((o) => o.dim === dim && o.lowSlotsFirstFromTop === lowSlotsFirstFromTop);
     if (existing !== undefined) return existing;
     const n = this.speed.length;
-    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n) };
+    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK, lowSlotsFirstFromTop ? keyPositionFromTop : keyPosition), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n) };
     this.orders.push(order);
     for (let m = 0; m < this.slots; m++) this.mark(order, m);
     return order;
@@ -300,9 +311,7 @@ export class Cluster {
 
   /** The slot a key of `order` stands for. */
   static slotOfKey(order: FreeOrder, key: number): number {
-    // exact for keys below 2^53 (SLOT_SPAN is a power of two), and much cheaper than a float `%`
-    const low = key - Math.floor(key / SLOT_SPAN) * SLOT_SPAN;
-    return order.lowSlotsFirstFromTop ? SLOT_SPAN - 1 - low : low;
+    return order.lowSlotsFirstFromTop ? keyPositionFromTop(key) : keyPosition(key);
   }
 
   /**

@@ -1,6 +1,6 @@
 // Scans a free-ordered key set for a machine with room for a demand, skipping whole chunks by their bound.
 import { SLOT_SPAN } from './cluster.js';
-import { lowerBound, type SortedKeys } from './sorted-keys.js';
+import { lowerBoundIn, type SortedKeys } from './sorted-keys.js';
 
 /** How keys map to machines: key = quantity × SLOT_SPAN + low, low = position or SLOT_SPAN − 1 − position. */
 export interface KeyLayout {
@@ -23,37 +23,50 @@ let scratch = new Float64Array(0);
  * to end without a pick gets its bound tightened to the exact maximum on the way.
  */
 export function scanWithRoom(keys: SortedKeys, layout: KeyLayout, floor: number, demand: Float64Array, free: Float64Array, dims: number, visit: (machine: number) => boolean, step: 1 | -1): number {
-  const chunks = keys.sortedChunks;
+  if (keys.width !== dims) throw new RangeError(`A room scan over ${dims} dimensions needs bounds of that width, got ${keys.width}`);
   const { reversed, slots } = layout;
+  // locals: the stores are not replaced during a scan (only inserts grow them)
+  const store = keys.keyStore;
+  const lengths = keys.chunkLengths;
+  const order = keys.chunkOrder;
+  const bounds = keys.boundStore;
+  const span = keys.span;
+  const count = keys.chunkCount;
   if (scratch.length !== dims) scratch = new Float64Array(dims);
-  // a local: the module binding would be reloaded at every use in the loop below
   const exact = scratch;
-  let c = step === 1 ? keys.chunkFor(floor) : chunks.length - 1;
-  let i = step === 1 && c < chunks.length ? lowerBound(chunks[c] as readonly number[], floor) : -1;
-  for (; c >= 0 && c < chunks.length; c += step, i = -1) {
-    const chunk = chunks[c] as readonly number[];
-    const bound = keys.bound(c);
+  let c = step === 1 ? keys.chunkFor(floor) : count - 1;
+  // the first chunk may be entered part-way (going up, at the first key ≥ floor)
+  let i = -1;
+  if (step === 1 && c < count) {
+    const base = (order[c] as number) * span;
+    i = lowerBoundIn(store, base, base + (lengths[order[c] as number] as number), floor) - base;
+  }
+  for (; c >= 0 && c < count; c += step, i = -1) {
+    const p = order[c] as number;
+    const base = p * span;
+    const n = lengths[p] as number;
+    const b = p * dims;
     let d = 0;
-    while (d < dims && (bound[d] as number) >= (demand[d] as number)) d++;
+    while (d < dims && (bounds[b + d] as number) >= (demand[d] as number)) d++;
     if (d < dims) {
       // nothing in this chunk has room; going down, it may still hold the stopping key
-      if (step === -1 && (chunk[0] as number) < floor) return -1;
+      if (step === -1 && (store[base] as number) < floor) return -1;
       continue;
     }
     const whole = i <= 0;
-    if (i < 0) i = step === 1 ? 0 : chunk.length - 1;
+    if (i < 0) i = step === 1 ? 0 : n - 1;
     exact.fill(-Infinity);
-    for (; i >= 0 && i < chunk.length; i += step) {
-      const key = chunk[i] as number;
+    for (; i >= 0 && i < n; i += step) {
+      const key = store[base + i] as number;
       if (key < floor) return -1;
       // exact for keys below 2^53 (SLOT_SPAN is a power of two), and much cheaper than a float `%`
       const low = key - Math.floor(key / SLOT_SPAN) * SLOT_SPAN;
       const position = reversed ? SLOT_SPAN - 1 - low : low;
       const m = slots === null ? position : (slots[position] as number);
-      const base = m * dims;
+      const at = m * dims;
       let fitsAll = true;
       for (let k = 0; k < dims; k++) {
-        const q = free[base + k] as number;
+        const q = free[at + k] as number;
         if (q < (demand[k] as number)) fitsAll = false;
         if (q > (exact[k] as number)) exact[k] = q;
       }

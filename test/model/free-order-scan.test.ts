@@ -86,7 +86,7 @@ describe('free-ordered scans with roomFor', () => {
               for (let m = 0; m < MACHINES; m++) if (c.up[m] === 1) expected.push(c.orderKey(order, m));
               expect(held).toEqual(expected.sort((a, b) => a - b));
               let uncovered = 0;
-              keys.sortedChunks.forEach((chunk, ci) => {
+              keys.chunkList().forEach((chunk, ci) => {
                 const bound = keys.bound(ci);
                 for (const k of chunk) {
                   const m = Cluster.slotOfKey(order, k);

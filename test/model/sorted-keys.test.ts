@@ -34,12 +34,18 @@ function removeKey(keys: SortedKeys, model: number[], k: number): void {
 }
 
 describe('SortedKeys against a sorted array', () => {
-  it('agrees on insert, remove, findUp and findDown, across chunk splits and merges', () => {
+  // with idOf the set finds keys by where it put them, not by searching: both ways must agree
+  it.each([
+    ['searching for keys, chunks of 256', 256, undefined],
+    ['finding keys by id, chunks of 256', 256, (k: number) => k],
+    ['searching for keys, chunks of 4', 4, undefined],
+    ['finding keys by id, chunks of 4', 4, (k: number) => k],
+  ] as const)('agrees on insert, remove, findUp and findDown, across chunk splits and merges (%s)', (_, chunk, idOf) => {
     // a bulk preload well past two chunks (512 keys), inserted in random order
     const preload = fc.uniqueArray(key, { minLength: 0, maxLength: 1800, size: 'max' });
     fc.assert(
       fc.property(preload, fc.array(op, { maxLength: 200, size: 'max' }), (initial, ops) => {
-        const keys = new SortedKeys();
+        const keys = new SortedKeys(0, chunk, idOf);
         const model: number[] = [];
         const insert = (k: number) => {
           if (model.includes(k)) return; // a set of distinct keys: callers never insert a present key
@@ -129,5 +135,36 @@ describe('SortedKeys against a sorted array', () => {
     expect(keys.remove(3)).toBe(false);
     expect(keys.size).toBe(0);
     expect(keys.findDown(() => true)).toBe(-1);
+  });
+
+  it('keeps each chunk bound over its keys vectors through inserts, raises, removes and splits', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 0, max: 99 })), { minLength: 50, maxLength: 600, size: 'max' }), (steps) => {
+        const vectors = new Float64Array(301 * 2);
+        const keys = new SortedKeys(2, 3, (k) => k);
+        const present = new Set<number>();
+        for (const [kind, k, v] of steps) {
+          if (kind === 0 && !present.has(k)) {
+            vectors[2 * k] = v;
+            vectors[2 * k + 1] = 99 - v;
+            keys.insert(k, vectors, 2 * k);
+            present.add(k);
+          } else if (kind === 1 && present.has(k)) {
+            // the vector only grows while the key is present, and the owner says so
+            vectors[2 * k] = Math.max(vectors[2 * k] as number, v);
+            keys.raise(k, vectors, 2 * k);
+          } else if (kind === 2) {
+            expect(keys.remove(k)).toBe(present.delete(k));
+          }
+        }
+        const chunks = keys.chunkList();
+        expect(chunks.flat()).toEqual([...present].sort((a, b) => a - b));
+        chunks.forEach((chunk, c) => {
+          const bound = keys.bound(c);
+          for (const k of chunk) for (let r = 0; r < 2; r++) expect(bound[r]).toBeGreaterThanOrEqual(vectors[2 * k + r] as number);
+        });
+      }),
+      { numRuns: 200 },
+    );
   });
 });
