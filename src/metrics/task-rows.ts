@@ -10,6 +10,7 @@ import { AttemptStats, STATES, type AttemptFigures } from './attempt-stats.js';
 import { threadScript } from '../thread-script.js';
 import { ArrowTableWriter, type ColumnSpec } from './arrow-table.js';
 import { attemptTimes, type TaskTimes } from './summary.js';
+import { ensureLength } from '../typed-array.js';
 
 /**
  * Where the rows are written:
@@ -561,8 +562,8 @@ function code(table: readonly string[], value: string, what: string): number {
  */
 export class TaskRowWriter {
   private readonly writer: ArrowTableWriter;
-  private readonly tenants: Uint8Array[] = [];
-  private readonly machines: Uint8Array[] = [];
+  private readonly tenants = new NamePool();
+  private readonly machines = new NamePool();
   private lastJob = new Uint8Array(64);
   private lastJobLength = 0;
   private readonly demandCol: number;
@@ -570,8 +571,13 @@ export class TaskRowWriter {
   private readonly times: TaskTimes = { wait: NaN, run: NaN, slowdown: NaN, bounded: NaN };
   /** Kept rows, a record's stride each: entry 0 for a whole row on its way through, entry key + 1 for a started attempt. */
   private kept = new Float64Array(0);
-  /** Per kept entry: its task id, job and (if it has no tenant key) tenant name bytes, in that order. */
-  private readonly keptNames: Uint8Array[] = [];
+  /**
+   * Per kept entry e, from e × nameStride: its task id, job and (if it has no tenant key) tenant
+   * name bytes, in that order. One buffer, not an array per entry: rows end in random entry order,
+   * and small arrays scattered over the heap cost a cache miss each.
+   */
+  private keptNames = new Uint8Array(64 * 64);
+  private nameStride = 64;
   /** Started attempts whose end has not come. */
   private open = 0;
   private readonly stats: AttemptStats;
@@ -653,21 +659,20 @@ export class TaskRowWriter {
     const tenantLength = records[r + TENANT] as number;
     // a tenant with a key is kept under it; one without is kept with the row
     const ownTenant = tenantKey < 0 ? tenantLength : 0;
-    if (tenantLength >= 0 && tenantKey >= 0) this.tenants[tenantKey] = bytes.slice(p, p + tenantLength);
+    if (tenantLength >= 0 && tenantKey >= 0) this.tenants.set(tenantKey, bytes, p, tenantLength);
     const tenantAt = p;
     if (tenantLength >= 0) p += tenantLength;
     const machineLength = records[r + MACHINE] as number;
     const machineKey = records[r + MACHINE_KEY] as number;
-    if (machineKey >= 0 && machineLength >= 0) this.machines[machineKey] = bytes.slice(p, p + machineLength);
-    let names = this.keptNames[e];
+    if (machineKey >= 0 && machineLength >= 0) this.machines.set(machineKey, bytes, p, machineLength);
     const length = idLength + this.lastJobLength + ownTenant;
-    if (names === undefined || names.length < length) {
-      names = new Uint8Array(Math.max(64, 2 * length));
-      this.keptNames[e] = names;
-    }
-    copy(bytes, idAt, idLength, names, 0);
-    copy(this.lastJob, 0, this.lastJobLength, names, idLength);
-    copy(bytes, tenantAt, ownTenant, names, idLength + this.lastJobLength);
+    if (length > this.nameStride) this.widenNames(length);
+    if ((e + 1) * this.nameStride > this.keptNames.length) this.keptNames = ensureLength(this.keptNames, (e + 1) * this.nameStride);
+    const names = this.keptNames;
+    const at = e * this.nameStride;
+    copy(bytes, idAt, idLength, names, at);
+    copy(this.lastJob, 0, this.lastJobLength, names, at + idLength);
+    copy(bytes, tenantAt, ownTenant, names, at + idLength + this.lastJobLength);
     kept[k + JOB] = this.lastJobLength;
     kept[k + TENANT] = ownTenant;
   }
@@ -684,14 +689,18 @@ export class TaskRowWriter {
     const w = this.writer;
     const k = e * this.stride;
     const kept = this.kept;
-    const names = this.keptNames[e] as Uint8Array;
+    const names = this.keptNames;
+    const at = e * this.nameStride;
     const idLength = kept[k + ID] as number;
     const jobLength = kept[k + JOB] as number;
-    w.utf8(0, names, 0, idLength);
-    w.utf8(1, names, idLength, jobLength);
+    w.utf8(0, names, at, idLength);
+    w.utf8(1, names, at + idLength, jobLength);
     const tenantKey = kept[k + TENANT_KEY] as number;
-    const tenant = tenantKey >= 0 ? (this.tenants[tenantKey] as Uint8Array) : names.subarray(idLength + jobLength, idLength + jobLength + (kept[k + TENANT] as number));
-    w.utf8(2, tenant, 0, tenant.length);
+    const tenants = this.tenants;
+    const tenantBytes = tenantKey >= 0 ? tenants.bytes : names;
+    const tenantAt = tenantKey >= 0 ? (tenants.at[tenantKey] as number) : at + idLength + jobLength;
+    const tenantLength = tenantKey >= 0 ? (tenants.length[tenantKey] as number) : (kept[k + TENANT] as number);
+    w.utf8(2, tenantBytes, tenantAt, tenantLength);
     w.int(3, kept[k + ATTEMPT] as number);
     const stateCode = kept[k + STATE_CODE] as number;
     const state = STATE_BYTES[stateCode] as Buffer;
@@ -701,8 +710,8 @@ export class TaskRowWriter {
     w.int(6, kept[k + PRIORITY] as number);
     const machine = kept[k + MACHINE_KEY] as number;
     if (machine >= 0) {
-      const name = this.machines[machine] as Uint8Array;
-      w.utf8(7, name, 0, name.length);
+      const machines = this.machines;
+      w.utf8(7, machines.bytes, machines.at[machine] as number, machines.length[machine] as number);
     } else w.null(7);
     w.float(8, microsToSeconds(kept[k + SUBMIT] as number));
     const start = kept[k + START] as number;
@@ -719,7 +728,36 @@ export class TaskRowWriter {
     for (let d = 0; d < this.dims; d++) w.int(this.demandCol + d, kept[k + DEMAND + d] as number);
     w.endRow();
     // a tenant's name is decoded once, the first time it is seen (every time for one without a key)
-    this.stats.ended(stateCode, end, times, tenantKey, this.stats.knowsTenant(tenantKey) ? null : Buffer.from(tenant.buffer, tenant.byteOffset, tenant.length).toString('utf8'));
+    this.stats.ended(stateCode, end, times, tenantKey, this.stats.knowsTenant(tenantKey) ? null : Buffer.from(tenantBytes.buffer, tenantBytes.byteOffset + tenantAt, tenantLength).toString('utf8'));
+  }
+
+  /** Makes every kept entry's name room at least `length` bytes, moving the entries' names. */
+  private widenNames(length: number): void {
+    const stride = Math.max(2 * this.nameStride, length);
+    const entries = this.keptNames.length / this.nameStride;
+    const wider = new Uint8Array(entries * stride);
+    for (let e = 0; e < entries; e++) wider.set(this.keptNames.subarray(e * this.nameStride, (e + 1) * this.nameStride), e * stride);
+    this.keptNames = wider;
+    this.nameStride = stride;
+  }
+}
+
+/** Names sent once under a small key (machines, tenants), end to end in one buffer: `length[key]` bytes from `at[key]`. */
+class NamePool {
+  bytes = new Uint8Array(4096);
+  at = new Int32Array(64);
+  length = new Int32Array(64);
+  private used = 0;
+
+  /** Keeps `source[from, from + n)` as the name under `key`. */
+  set(key: number, source: Uint8Array, from: number, n: number): void {
+    this.at = ensureLength(this.at, key + 1);
+    this.length = ensureLength(this.length, key + 1);
+    this.bytes = ensureLength(this.bytes, this.used + n);
+    copy(source, from, n, this.bytes, this.used);
+    this.at[key] = this.used;
+    this.length[key] = n;
+    this.used += n;
   }
 }
 

@@ -24,7 +24,7 @@ const MACHINES = Array.from({ length: 40 }, (_, k) => (k === 5 ? 'machine-ñ' : 
  * Task `i` of a varied run: ids and names partly outside ASCII, jobs that change every third row,
  * seven indexed tenants and some without an index, tasks never placed, every state and kind.
  */
-function task(i: number): Task {
+function varied(i: number): Task {
   const id = i % 97 === 0 ? `tâche-${i}` : i % 89 === 0 ? `t😀${i}` : `task-${i}`;
   const state = STATES[i % STATES.length] as TaskState;
   const unplaced = i % 13 === 0 || state === 'unschedulable' || state === 'waiting';
@@ -53,6 +53,8 @@ function task(i: number): Task {
   }
   return t;
 }
+
+const task = varied;
 
 /** Writes tasks 0 … n − 1 through a ring of `records` records and `bytes` name bytes into `name`, flushing every `flushEvery` rows if given. */
 function write(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number, flushEvery?: number): { path: string; threaded: boolean } {
@@ -200,7 +202,7 @@ describe('tasks.arrow rows through the ring', () => {
  * that a later task reuses once it has ended, in an order mixed with other tasks' starts and whole
  * rows; the rest as whole rows. Returns the file and the order in which rows were completed.
  */
-function writeSplit(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number): { path: string; order: number[]; threaded: boolean } {
+function writeSplit(name: string, n: number, mode: TaskRowMode, records?: number, bytes?: number, task = varied): { path: string; order: number[]; threaded: boolean } {
   const path = join(root, name);
   const rows = new TaskRows(path, SPECS, RESOURCES.names.length, mode, records, bytes);
   const order: number[] = [];
@@ -236,7 +238,7 @@ function writeSplit(name: string, n: number, mode: TaskRowMode, records?: number
 }
 
 /** Writes tasks in `order` as whole rows. */
-function writeWhole(name: string, order: readonly number[]): string {
+function writeWhole(name: string, order: readonly number[], task = varied): string {
   const path = join(root, name);
   const rows = new TaskRows(path, SPECS, RESOURCES.names.length, 'inline');
   for (const i of order) rows.write(task(i), MACHINES);
@@ -258,6 +260,22 @@ describe('tasks.arrow rows sent in two parts, when an attempt starts and when it
     expect(readFileSync(threaded.path).equals(whole)).toBe(true);
     const rows = readArrowRows(split.path);
     rows.forEach((row, j) => expect(row).toEqual(expected(split.order[j] as number)));
+  });
+
+  it('keep the names of attempts still running when a later attempt brings a much longer id', () => {
+    // a 160-byte id now and then, while about fifty attempts hold their names (in this thread and the helper's)
+    const long = (i: number): Task => {
+      const t = varied(i);
+      if (i % 701 === 350) (t as { id: string }).id = `${'long-'.repeat(32)}${i}`;
+      return t;
+    };
+    for (const mode of ['inline', 'thread'] as const) {
+      const split = writeSplit(`split-long-${mode}.arrow`, 3_000, mode, 1_024, 16_384, long);
+      expect(readFileSync(split.path).equals(readFileSync(writeWhole(`split-long-reference-${mode}.arrow`, split.order, long)))).toBe(true);
+      const rows = readArrowRows(split.path);
+      expect(rows.filter((r) => String(r.task_id).startsWith('long-')).length).toBe(4);
+      rows.forEach((row, j) => expect(row.task_id).toBe(long(split.order[j] as number).id));
+    }
   });
 
   it('are the same bytes in auto mode, before and after the helper thread takes over', () => {
