@@ -124,6 +124,32 @@ export function quantilesInPlace(a: Float64Array, from: number, to: number, qs: 
   });
 }
 
+let warmedUp = false;
+
+/**
+ * Selects quantiles of a small made-up list enough times for the JIT to compile the selection
+ * (once per thread; later calls return at once). A run's percentiles are selected once, at its
+ * end, over up to a million values: cold, that selection ran tens of milliseconds slower, while
+ * the simulation waited for it. The thread writing tasks.arrow calls this when it first has
+ * nothing to do. It changes no figure: selection is a pure function of the values.
+ */
+export function warmUpQuantiles(): void {
+  if (warmedUp) return;
+  warmedUp = true;
+  const values = new Float64Array(1 << 13);
+  let state = 0x2545f491;
+  for (let round = 0; round < 64; round++) {
+    for (let i = 0; i < values.length; i++) {
+      // xorshift32: waits-like values with many ties
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      values[i] = (state >>> 20) / 16;
+    }
+    quantilesInPlace(values, 0, values.length, [0.5, 0.95, 0.99]);
+  }
+}
+
 /**
  * The q-th quantile (0 ≤ q ≤ 1) of ascending `sorted` values by linear interpolation between
  * closest ranks — numpy.percentile's default, so pandas/numpy users get the same number.

@@ -10,6 +10,7 @@ import { AttemptStats, STATES, type AttemptFigures } from './attempt-stats.js';
 import { threadScript } from '../thread-script.js';
 import { ArrowTableWriter, type ColumnSpec } from './arrow-table.js';
 import { attemptTimes, type TaskTimes } from './summary.js';
+import { warmUpQuantiles } from './stats.js';
 import { ensureLength } from '../typed-array.js';
 
 /**
@@ -782,6 +783,7 @@ export function consumeTaskRows(job: TaskRowJob): void {
   try {
     writer = new TaskRowWriter(job.path, job.specs, job.dims, job.memoryLimit);
     let tail = Atomics.load(control, TAIL);
+    let warm = false;
     for (;;) {
       const head = Atomics.load(control, HEAD);
       if (head !== tail) {
@@ -805,6 +807,12 @@ export function consumeTaskRows(job: TaskRowJob): void {
         writer.abort();
         finishAs(control, DONE);
         return;
+      }
+      // nothing to write yet: a moment to compile the end-of-run selection before it is needed
+      if (!warm) {
+        warmUpQuantiles();
+        warm = true;
+        continue;
       }
       Atomics.store(control, CONSUMER_WAITING, 1);
       const signal = Atomics.load(control, SIGNAL);
