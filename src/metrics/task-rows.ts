@@ -541,11 +541,7 @@ function putName(text: Buffer, q: number, name: string | null, records: Float64A
 
 /** `flags` with entry `i` set to 1, grown to take it. */
 function mark(flags: Uint8Array<ArrayBuffer>, i: number): Uint8Array<ArrayBuffer> {
-  let out = flags;
-  if (i >= out.length) {
-    out = new Uint8Array(Math.max(2 * out.length, i + 1));
-    out.set(flags);
-  }
+  const out = ensureLength(flags, i + 1);
   out[i] = 1;
   return out;
 }

@@ -33,6 +33,7 @@ export function scanWithRoom(keys: SortedKeys, layout: KeyLayout, floor: number,
   const span = keys.span;
   const count = keys.chunkCount;
   if (scratch.length !== dims) scratch = new Float64Array(dims);
+  // a local: the module binding would be reloaded at every use in the loop below
   const exact = scratch;
   let c = step === 1 ? keys.chunkFor(floor) : count - 1;
   // the first chunk may be entered part-way (going up, at the first key ≥ floor)

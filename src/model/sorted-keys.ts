@@ -86,8 +86,7 @@ export class SortedKeys {
 
   /** Inserts `key`; with bounds, `vector[offset…offset+width)` is its vector, folded into its chunk's bound. */
   insert(key: number, vector?: Float64Array, offset = 0): void {
-    const width = this.width;
-    if (width > 0 && vector === undefined) throw new RangeError('A SortedKeys with bounds needs a vector for each key');
+    if (this.width > 0 && vector === undefined) throw new RangeError('A SortedKeys with bounds needs a vector for each key');
     let c: number;
     if (this.chunks === 0) {
       c = 0;
@@ -108,14 +107,7 @@ export class SortedKeys {
     this.maxes[c] = keys[base + n] as number;
     this.count++;
     if (this.idOf !== undefined) this.placeAt(this.idOf(key), p);
-    if (vector !== undefined) {
-      const bounds = this.bounds;
-      const b = p * width;
-      for (let k = 0; k < width; k++) {
-        const v = vector[offset + k] as number;
-        if (v > (bounds[b + k] as number)) bounds[b + k] = v;
-      }
-    }
+    if (vector !== undefined) this.raisePlace(p, vector, offset);
     if (n >= 2 * this.chunk) this.split(c);
   }
 
