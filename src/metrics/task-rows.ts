@@ -664,7 +664,7 @@ export class TaskRowWriter {
     if (machineKey >= 0 && machineLength >= 0) this.machines.set(machineKey, bytes, p, machineLength);
     const length = idLength + this.lastJobLength + ownTenant;
     if (length > this.nameStride) this.widenNames(length);
-    if ((e + 1) * this.nameStride > this.keptNames.length) this.keptNames = ensureLength(this.keptNames, (e + 1) * this.nameStride);
+    this.keptNames = ensureLength(this.keptNames, (e + 1) * this.nameStride);
     const names = this.keptNames;
     const at = e * this.nameStride;
     copy(bytes, idAt, idLength, names, at);

