@@ -35,24 +35,14 @@ export function dimensionChooser(view: ClusterView, options: Options): (task: Ta
 }
 
 /**
- * The shared shape of best-fit and worst-fit: rule out "nothing fits" through firstFit (the
- * max-free tree, or the cluster's memory of misfits), then walk the machines ordered by free room
- * on the task's fit dimension in `direction` and take the first where the task fits.
+ * The shared shape of best-fit and worst-fit: the first machine where the task fits, walking the
+ * machines ordered by free room on the task's fit dimension in `direction`.
  */
 export function freeOrderedPlacement(view: ClusterView, options: Options, direction: 'up' | 'down'): Placement {
   const dimensionOf = dimensionChooser(view, options);
-  // one visitor for every call, reading the task being placed: no closure per task
-  let placing: TaskView | null = null;
-  const fitsPlacing = (m: number): boolean => view.fits(placing as TaskView, m);
   return {
-    place: (task) => {
-      if (view.firstFit(task) < 0) return -1;
-      const d = dimensionOf(task);
-      placing = task;
-      const atLeast = task.demand[d] as number;
-      return direction === 'up' ? view.scanByFreeUp(d, atLeast, fitsPlacing, task.demand) : view.scanByFreeDown(d, atLeast, fitsPlacing, task.demand);
-    },
-    // a task is turned down only when firstFit found no machine with room and its constraints
+    place: (task) => view.fitByFree(task, dimensionOf(task), direction),
+    // a task is turned down only when no machine has room for it and its constraints
     misfit: () => true,
   };
 }

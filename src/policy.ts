@@ -60,6 +60,13 @@ export interface ClusterView {
   scanByFreeUp(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number;
   /** Up machines with free ≥ `atLeast` in `dim`, descending (ties lowest slot first); as above. */
   scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number;
+  /**
+   * Best-fit (`up`) and worst-fit (`down`) in one call: the first up machine where the task fits
+   * (room and constraints), in order of free quantity in `dim` (ascending from the task's demand,
+   * or descending to it; ties lowest slot first), or -1 when it fits nowhere. O(D) for a demand
+   * already found to fit nowhere since free room last grew, like {@link firstFit}.
+   */
+  fitByFree(task: TaskView, dim: number, direction: 'up' | 'down'): number;
   /** Writes the slots where the task fits into `out` (up to its length), ascending; returns the count. */
   collectFits(task: TaskView, out: Int32Array): number;
 }

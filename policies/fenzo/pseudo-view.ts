@@ -88,6 +88,9 @@ export class PseudoView implements ClusterView {
   scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean): number {
     return this.scan(dim, atLeast, visit, -1);
   }
+  fitByFree(task: TaskView, dim: number, direction: 'up' | 'down'): number {
+    return this.scan(dim, task.demand[dim] as number, (m) => this.fits(task, m), direction === 'up' ? 1 : -1);
+  }
   collectFits(task: TaskView, out: Int32Array): number {
     let n = 0;
     for (let m = 0; m < this.size && n < out.length; m++) if (this.fits(task, m)) out[n++] = m;

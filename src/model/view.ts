@@ -27,6 +27,8 @@ export class LiveClusterView implements ClusterView {
     return this.scanVisit(Cluster.slotOfKey(this.scanOrder as FreeOrder, key));
   };
   private readonly constraintsHold = (m: number): boolean => this.cluster.fits(m, (this.fitTask as TaskView).demand, (this.fitTask as TaskView).constraints);
+  /** The room scans visit only machines with room: a task without constraints takes the first. */
+  private readonly anyMachine = (): boolean => true;
 
   constructor(private readonly cluster: Cluster, private readonly clock: () => Micros) {}
 
@@ -96,6 +98,23 @@ export class LiveClusterView implements ClusterView {
       m = this.cluster.tree.firstFit(task.demand, from, this.constraintsHold);
     }
     if (m < 0 && from === 0) noFit.remember(task.demand, task.constraints);
+    return m;
+  }
+  fitByFree(task: TaskView, dim: number, direction: 'up' | 'down'): number {
+    const cluster = this.cluster;
+    const noFit = cluster.noFit;
+    const { demand, constraints } = task;
+    if (noFit.covers(demand, constraints)) return -1;
+    // no first-fit search to rule out "nothing fits": a scan from the task's own demand up (or
+    // down to it) passes every machine with room, so it fails exactly when first-fit would
+    let m = -1;
+    if (cluster.tree.mayFit(demand)) {
+      this.fitTask = task;
+      const visit = constraints.length === 0 ? this.anyMachine : this.constraintsHold;
+      const atLeast = demand[dim] as number;
+      m = direction === 'up' ? this.scanByFreeUp(dim, atLeast, visit, demand) : this.scanByFreeDown(dim, atLeast, visit, demand);
+    }
+    if (m < 0) noFit.remember(demand, constraints);
     return m;
   }
   collectFits(task: TaskView, out: Int32Array): number {

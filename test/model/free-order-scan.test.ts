@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/model/cluster.js';
+import { NONE, parseConstraints } from '../../src/model/constraints.js';
+import type { TaskView } from '../../src/model/task.js';
 import type { ClusterSpec } from '../../src/model/cluster-spec.js';
 import { LiveClusterView } from '../../src/model/view.js';
 
@@ -15,8 +17,8 @@ function cluster(): Cluster {
     file: '<test>',
     resources: { names: ['a', 'b', 'c'], units: ['u', 'u', 'u'] },
     groups: [
-      { name: 'x', ids: Array.from({ length: MACHINES / 2 }, (_, i) => `x${i}`), capacity: Float64Array.of(8, 8, 2), speed: 1, attributes: {} },
-      { name: 'y', ids: Array.from({ length: MACHINES / 2 }, (_, i) => `y${i}`), capacity: Float64Array.of(6, 10, 0), speed: 1, attributes: {} },
+      { name: 'x', ids: Array.from({ length: MACHINES / 2 }, (_, i) => `x${i}`), capacity: Float64Array.of(8, 8, 2), speed: 1, attributes: { zone: 'a' } },
+      { name: 'y', ids: Array.from({ length: MACHINES / 2 }, (_, i) => `y${i}`), capacity: Float64Array.of(6, 10, 0), speed: 1, attributes: { zone: 'b' } },
     ],
   };
   return new Cluster(spec);
@@ -28,7 +30,11 @@ const op = fc.oneof(
   { weight: 3, arbitrary: fc.record({ op: fc.constant('release' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('toggle' as const), machine: fc.nat(MACHINES - 1) }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('query' as const), dim: fc.nat(DIMS - 1), demand, skip: fc.nat(3) }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('fit' as const), dim: fc.nat(DIMS - 1), demand, zone: fc.constantFrom('', 'zone=a', 'zone!=a') }) },
 );
+
+/** Constraints by text, each parsed once: the view's memory of misfits tells constraints apart by identity. */
+const CONSTRAINTS = new Map(['', 'zone=a', 'zone!=a'].map((t) => [t, t === '' ? NONE : parseConstraints(t)]));
 
 describe('free-ordered scans with roomFor', () => {
   it('pick what the plain scans pick', () => {
@@ -52,6 +58,24 @@ describe('free-ordered scans with roomFor', () => {
             c.release(m, d);
           } else if (o.op === 'toggle') {
             if (c.running[o.machine] === 0) c.setUp(o.machine, c.up[o.machine] !== 1);
+          } else if (o.op === 'fit') {
+            // best-fit and worst-fit in one call, against every machine: room in all dimensions and
+            // the constraints; up, the least room on the dimension, down, the most (ties lowest slot)
+            const task = { demand: Float64Array.from(o.demand), constraints: CONSTRAINTS.get(o.zone) } as unknown as TaskView;
+            let up = -1;
+            let down = -1;
+            for (let m = 0; m < MACHINES; m++) {
+              if (!c.fits(m, task.demand, task.constraints)) continue;
+              const q = c.free[m * DIMS + o.dim] as number;
+              if (up < 0 || q < (c.free[up * DIMS + o.dim] as number)) up = m;
+              if (down < 0 || q > (c.free[down * DIMS + o.dim] as number)) down = m;
+            }
+            // asked twice: the second answer may come from the memory of misfits
+            for (let again = 0; again < 2; again++) {
+              expect(view.fitByFree(task, o.dim, 'up')).toBe(up);
+              expect(view.fitByFree(task, o.dim, 'down')).toBe(down);
+            }
+            expect(view.firstFit(task) >= 0).toBe(up >= 0);
           } else {
             const d = Float64Array.from(o.demand);
             // a visitor that also turns some fitting machines down, like constraints would
