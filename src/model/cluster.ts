@@ -320,8 +320,7 @@ export class Cluster {
    * a chunk's bound may no longer cover it (room taken away elsewhere leaves the bounds valid).
    */
   private reindex(m: number, change?: Float64Array, grew = false): void {
-    if (grew && this.up[m] === 1) this.tree.raise(m, this.free, m * this.dims);
-    else this.tree.update(m, this.free, m * this.dims, this.up[m] === 1);
+    this.tree.update(m, this.free, m * this.dims, this.up[m] === 1);
     for (const order of this.orders) if (change === undefined || grew || change[order.dim] !== 0) this.mark(order, m);
   }
 

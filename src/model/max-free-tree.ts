@@ -37,31 +37,6 @@ export class MaxFreeTree {
     while (node >= 1 && this.pull(node)) node >>= 1;
   }
 
-  /**
-   * A present machine's free vector (`free` at `offset`) grew or stayed put in every dimension: sets
-   * its leaf and raises its ancestors' maxima where it now exceeds them, without reading siblings.
-   */
-  raise(slot: number, free: Float64Array, offset: number): void {
-    const d = this.dims;
-    const max = this.max;
-    let node = this.size + slot;
-    for (let k = 0; k < d; k++) max[node * d + k] = free[offset + k] as number;
-    node >>= 1;
-    for (; node >= 1; node >>= 1) {
-      const base = node * d;
-      let raised = false;
-      for (let k = 0; k < d; k++) {
-        const v = free[offset + k] as number;
-        if (v > (max[base + k] as number)) {
-          max[base + k] = v;
-          raised = true;
-        }
-      }
-      // an ancestor's maxima are at least this node's
-      if (!raised) return;
-    }
-  }
-
   /** True if some machine may fit the demand (necessary, not sufficient across dimensions). */
   mayFit(demand: Float64Array): boolean {
     return this.covers(1, demand);

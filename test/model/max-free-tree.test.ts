@@ -30,7 +30,6 @@ function naiveMayFit(model: Model, demand: readonly number[]): boolean {
 type Op =
   | { op: 'set'; slot: number; free: number[] }
   | { op: 'absent'; slot: number }
-  | { op: 'raise'; slot: number; by: number[] }
   | { op: 'grow'; by: number }
   | { op: 'query'; demand: number[]; from: number; filter: number; limit: number };
 
@@ -40,8 +39,6 @@ const vector = fc.array(quantity, { minLength: DIMS, maxLength: DIMS });
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ op: fc.constant('set' as const), slot: fc.nat(), free: vector }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('absent' as const), slot: fc.nat() }) },
-  // a present machine gains room (a release): the tree raises its ancestors without reading siblings
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('raise' as const), slot: fc.nat(), by: fc.array(fc.integer({ min: 0, max: 4 }), { minLength: DIMS, maxLength: DIMS }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('grow' as const), by: fc.integer({ min: 0, max: 20 }) }) },
   {
     weight: 4,
@@ -77,16 +74,6 @@ describe('MaxFreeTree against a naive scan', () => {
               const packed = Float64Array.from([9, 9, ...free, 9]);
               tree.update(slot, packed, 2, o.op === 'set');
               model[slot] = o.op === 'set' ? [...free] : null;
-              break;
-            }
-            case 'raise': {
-              if (model.length === 0) break;
-              const slot = o.slot % model.length;
-              const before = model[slot];
-              if (before === null || before === undefined) break;
-              const free = before.map((q, d) => q + (o.by[d] as number));
-              tree.raise(slot, Float64Array.from([9, ...free]), 1);
-              model[slot] = free;
               break;
             }
             case 'grow': {
