@@ -127,14 +127,14 @@ export function quantilesInPlace(a: Float64Array, from: number, to: number, qs: 
 let warmedUp = false;
 
 /**
- * Selects quantiles of a small made-up list enough times for the JIT to compile the selection
- * (once per thread; later calls return at once). A run's percentiles are selected once, at its
- * end, over up to a million values: cold, that selection ran tens of milliseconds slower, while
- * the simulation waited for it. The thread writing tasks.arrow calls this when it first has
+ * Selects quantiles of a small made-up list enough times for the JIT to compile the selection;
+ * returns true when it did so, false on later calls in the same thread (which return at once). A
+ * run's percentiles are selected once, at its end, over up to a million values: cold, that
+ * selection ran tens of milliseconds slower, while the simulation waited for it. The thread writing tasks.arrow calls this when it first has
  * nothing to do. It changes no figure: selection is a pure function of the values.
  */
-export function warmUpQuantiles(): void {
-  if (warmedUp) return;
+export function warmUpQuantiles(): boolean {
+  if (warmedUp) return false;
   warmedUp = true;
   const values = new Float64Array(1 << 13);
   let state = 0x2545f491;
@@ -148,6 +148,7 @@ export function warmUpQuantiles(): void {
     }
     quantilesInPlace(values, 0, values.length, [0.5, 0.95, 0.99]);
   }
+  return true;
 }
 
 /**

@@ -779,7 +779,6 @@ export function consumeTaskRows(job: TaskRowJob): void {
   try {
     writer = new TaskRowWriter(job.path, job.specs, job.dims, job.memoryLimit);
     let tail = Atomics.load(control, TAIL);
-    let warm = false;
     for (;;) {
       const head = Atomics.load(control, HEAD);
       if (head !== tail) {
@@ -805,11 +804,7 @@ export function consumeTaskRows(job: TaskRowJob): void {
         return;
       }
       // nothing to write yet: a moment to compile the end-of-run selection before it is needed
-      if (!warm) {
-        warmUpQuantiles();
-        warm = true;
-        continue;
-      }
+      if (warmUpQuantiles()) continue;
       Atomics.store(control, CONSUMER_WAITING, 1);
       const signal = Atomics.load(control, SIGNAL);
       if (Atomics.load(control, HEAD) === tail && Atomics.load(control, STATE) === RUNNING) Atomics.wait(control, SIGNAL, signal);

@@ -233,6 +233,7 @@ export class SortedKeys {
 
   private placeAt(id: number, p: number): void {
     if (!(Number.isInteger(id) && id >= 0)) throw new RangeError(`A SortedKeys key id must be a whole number ≥ 0, got ${id}`);
+    // checked here first: this runs at every insert, and ensureLength is shared by every typed-array kind
     if (id >= this.placeOf.length) this.placeOf = ensureLength(this.placeOf, id + 1);
     this.placeOf[id] = p;
   }
@@ -244,10 +245,8 @@ export class SortedKeys {
       p = this.used++;
       if (p === this.lengths.length) this.growPlaces();
     }
-    if (this.chunks === this.order.length) {
-      this.order = ensureLength(this.order, this.chunks + 1);
-      this.maxes = ensureLength(this.maxes, this.chunks + 1);
-    }
+    this.order = ensureLength(this.order, this.chunks + 1);
+    this.maxes = ensureLength(this.maxes, this.chunks + 1);
     this.order.copyWithin(c + 1, c, this.chunks);
     this.maxes.copyWithin(c + 1, c, this.chunks);
     this.order[c] = p;
