@@ -18,6 +18,8 @@ import { drfScenarios } from './drf.js';
 import { powerScenarios } from './power.js';
 import type { ClusterSpec } from '../src/model/cluster-spec.js';
 import { PowerOutputs } from '../src/power/outputs.js';
+import type { Policy } from '../src/policy.js';
+import { placementFloor } from './placement-floor.js';
 
 /** What a scenario measured. */
 export interface Measurement {
@@ -64,6 +66,8 @@ export function scenarios(quick: boolean): Scenario[] {
     ...traceScenarios(quick),
     ...fenzoScenarios(scale),
     ...powerScenarios(1_000_000 / scale, machines),
+    placementFloor('floor-first-fit', 'fifo+first-fit', 'firstFit', 1_000_000 / scale, machines),
+    placementFloor('floor-best-fit', 'fifo+best-fit', 'fitByFree', 1_000_000 / scale, machines),
     sweepScenario('sweep-24', quick ? 1 : 10),
   ];
 }
@@ -122,7 +126,7 @@ export function endToEnd(name: string, policyName: string, tasks: number, machin
         const dir = new PendingDir(join(root, 'run'));
         const recorder = new RunRecorder(dir.path, cluster.resources, runGroups(cluster, trace), new PowerOutputs(cluster));
         const sim = new Simulation(
-          { cluster, trace, policy: resolvePolicy(policyName, variant.options ?? {}), seed: 1, sampleInterval: secondsToMicros(10) },
+          { cluster, trace, policy: (variant.wrapPolicy ?? ((p: Policy) => p))(resolvePolicy(policyName, variant.options ?? {})), seed: 1, sampleInterval: secondsToMicros(10) },
           recorder,
         );
         // pending tasks, sampled whenever the simulation reads the next chunk of the trace
@@ -168,6 +172,8 @@ export interface EndToEndVariant {
   readonly options?: Readonly<Record<string, unknown>>;
   /** Appended to the size line. */
   readonly note?: string;
+  /** Wraps the resolved policy (the placement-floor scenarios record and replay its searches). */
+  readonly wrapPolicy?: (policy: Policy) => Policy;
 }
 
 /** One sha256 over the run's Arrow files and summary.json, in name order: equal outputs, equal hash. */
