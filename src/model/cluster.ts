@@ -5,6 +5,7 @@ import { MaxFreeTree } from './max-free-tree.js';
 import { NoFitMemory } from './no-fit-memory.js';
 import type { ResourceSpace } from './resources.js';
 import { SortedKeys } from './sorted-keys.js';
+import { FreeBuckets, MAX_BUCKETS } from './free-buckets.js';
 import { ensureLength } from '../typed-array.js';
 
 /** Packed index keys are quantity × SLOT_SPAN + slot, exact while quantities stay below 2^32. */
@@ -58,6 +59,12 @@ export interface FreeOrder {
   changed: Int32Array<ArrayBuffer>;
   changedCount: number;
   marked: Uint8Array<ArrayBuffer>;
+  /**
+   * While the machines hold few distinct quantities on the dimension, the order lives here instead
+   * of in `keys` (which stays empty): see {@link FreeBuckets}. Null once a quantity found no bucket
+   * left, or if the cluster is too large for buckets; `keys` holds the order from then on.
+   */
+  buckets: FreeBuckets | null;
 }
 
 /**
@@ -99,7 +106,11 @@ export class Cluster {
   private slots = 0;
   private upCount = 0;
 
-  constructor(spec: ClusterSpec) {
+  /**
+   * @param freeBuckets most distinct quantities a free order keeps in buckets before it falls back to
+   * sorted keys (0: sorted keys from the start; tests set it low to reach the fallback).
+   */
+  constructor(spec: ClusterSpec, private readonly freeBuckets = MAX_BUCKETS) {
     this.spec = spec;
     this.resources = spec.resources;
     this.dims = spec.resources.names.length;
@@ -268,7 +279,7 @@ export class Cluster {
     const existing = this.orders.find((o) => o.dim === dim && o.lowSlotsFirstFromTop === lowSlotsFirstFromTop);
     if (existing !== undefined) return existing;
     const n = this.speed.length;
-    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK, lowSlotsFirstFromTop ? keyPositionFromTop : keyPosition), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n) };
+    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK, lowSlotsFirstFromTop ? keyPositionFromTop : keyPosition), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n), buckets: this.newBuckets(n) };
     this.orders.push(order);
     for (let m = 0; m < this.slots; m++) this.mark(order, m);
     return order;
@@ -276,6 +287,7 @@ export class Cluster {
 
   /** `order`, brought up to date with every machine change since it was last read: read it through this. */
   settled(order: FreeOrder): SortedKeys {
+    if (order.buckets !== null && this.settleBuckets(order, order.buckets)) return order.keys;
     const { keys, keyOf, changed, marked } = order;
     const dims = this.dims;
     for (let i = 0; i < order.changedCount; i++) {
@@ -294,6 +306,45 @@ export class Cluster {
     }
     order.changedCount = 0;
     return keys;
+  }
+
+  /**
+   * Brings `order`'s buckets up to date; false if a quantity found no bucket left, after which the
+   * order has fallen back to sorted keys, with every machine marked for `settled` to key.
+   */
+  private settleBuckets(order: FreeOrder, buckets: FreeBuckets): boolean {
+    const { changed, marked } = order;
+    const dims = this.dims;
+    for (let i = 0; i < order.changedCount; i++) {
+      const m = changed[i] as number;
+      if (this.up[m] !== 1) {
+        buckets.remove(m);
+      } else {
+        const q = this.free[m * dims + order.dim] as number;
+        if (q === buckets.quantityOf(m)) {
+          // same quantity, room changed in other dimensions: the bucket's bound must still cover it
+          buckets.raise(m, this.free, m * dims);
+        } else {
+          buckets.remove(m);
+          if (!buckets.add(m, q, this.free, m * dims)) {
+            // every machine is keyed from scratch, each listed once
+            order.buckets = null;
+            for (let k = 0; k < order.changedCount; k++) marked[changed[k] as number] = 0;
+            order.changedCount = 0;
+            for (let k = 0; k < this.slots; k++) this.mark(order, k);
+            return false;
+          }
+        }
+      }
+      marked[m] = 0;
+    }
+    order.changedCount = 0;
+    return true;
+  }
+
+  /** Buckets for a free order over `slots` machines, or null where sorted keys serve better. */
+  private newBuckets(slots: number): FreeBuckets | null {
+    return this.freeBuckets > 0 && FreeBuckets.fits(slots) ? new FreeBuckets(this.dims, slots, this.freeBuckets) : null;
   }
 
   /** Notes that machine `m` must be re-keyed in `order` before the order is next read. */
@@ -338,6 +389,11 @@ export class Cluster {
       order.keyOf.fill(-1, known);
       order.changed = ensureLength(order.changed, n);
       order.marked = ensureLength(order.marked, n);
+      if (order.buckets !== null) {
+        // bitsets sized for the old slots: new ones, filled again at the next read
+        order.buckets = this.newBuckets(n);
+        for (let m = 0; m < this.slots; m++) this.mark(order, m);
+      }
     }
     this.tree.grow(n);
   }

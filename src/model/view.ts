@@ -125,6 +125,7 @@ export class LiveClusterView implements ClusterView {
   scanByFreeUp(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number {
     const order = (this.ordersUp[dim] ??= this.cluster.freeOrder(dim, false));
     const keys = this.cluster.settled(order);
+    if (order.buckets !== null) return order.buckets.scan(atLeast, 1, visit, roomFor, this.cluster.free);
     if (roomFor !== undefined) return scanWithRoom(keys, order.lowSlotsFirstFromTop ? FROM_TOP : IN_SLOT_ORDER, atLeast * SLOT_SPAN, roomFor, this.cluster.free, this.cluster.dims, visit, 1);
     this.scanOrder = order;
     this.scanVisit = visit;
@@ -134,6 +135,7 @@ export class LiveClusterView implements ClusterView {
   scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number {
     const order = (this.ordersDown[dim] ??= this.cluster.freeOrder(dim, true));
     const keys = this.cluster.settled(order);
+    if (order.buckets !== null) return order.buckets.scan(atLeast, -1, visit, roomFor, this.cluster.free);
     if (roomFor !== undefined) return scanWithRoom(keys, order.lowSlotsFirstFromTop ? FROM_TOP : IN_SLOT_ORDER, atLeast * SLOT_SPAN, roomFor, this.cluster.free, this.cluster.dims, visit, -1);
     this.scanOrder = order;
     this.scanVisit = visit;

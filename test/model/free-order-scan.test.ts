@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../src/model/cluster.js';
+import { MAX_BUCKETS } from '../../src/model/free-buckets.js';
 import { NONE, parseConstraints } from '../../src/model/constraints.js';
 import type { TaskView } from '../../src/model/task.js';
 import type { ClusterSpec } from '../../src/model/cluster-spec.js';
@@ -12,7 +13,7 @@ import { LiveClusterView } from '../../src/model/view.js';
 const DIMS = 3;
 const MACHINES = 150; // several chunks of the free orders, so bounds, splits and skips all happen
 
-function cluster(): Cluster {
+function cluster(freeBuckets = MAX_BUCKETS): Cluster {
   const spec: ClusterSpec = {
     file: '<test>',
     resources: { names: ['a', 'b', 'c'], units: ['u', 'u', 'u'] },
@@ -21,7 +22,7 @@ function cluster(): Cluster {
       { name: 'y', ids: Array.from({ length: MACHINES / 2 }, (_, i) => `y${i}`), capacity: Float64Array.of(6, 10, 0), speed: 1, attributes: { zone: 'b' } },
     ],
   };
-  return new Cluster(spec);
+  return new Cluster(spec, freeBuckets);
 }
 
 const demand = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 1 }));
@@ -36,11 +37,20 @@ const op = fc.oneof(
 /** Constraints by text, each parsed once: the view's memory of misfits tells constraints apart by identity. */
 const CONSTRAINTS = new Map(['', 'zone=a', 'zone!=a'].map((t) => [t, t === '' ? NONE : parseConstraints(t)]));
 
-describe('free-ordered scans with roomFor', () => {
+// The orders live in buckets of equal quantities while few distinct quantities occur, in sorted
+// keys otherwise: the checks run with buckets throughout (at most 11 quantities per dimension
+// here), with buckets that run out part-way on two dimensions, and with sorted keys throughout.
+const MODES = [
+  ['buckets', MAX_BUCKETS],
+  ['buckets falling back to sorted keys', 3],
+  ['sorted keys', 0],
+] as const;
+
+describe.each(MODES)('free-ordered scans with roomFor, %s', (_mode, freeBuckets) => {
   it('pick what the plain scans pick', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 100, maxLength: 600 }), (ops) => {
-        const c = cluster();
+        const c = cluster(freeBuckets);
         const view = new LiveClusterView(c, () => 0);
         // make every order now, so that all the operations below go through their upkeep
         for (let d = 0; d < DIMS; d++) view.scanByFreeUp(d, 0, () => true);
@@ -104,6 +114,25 @@ describe('free-ordered scans with roomFor', () => {
             for (const fromTop of [false, true]) {
               const order = c.freeOrder(o.dim, fromTop);
               const keys = c.settled(order);
+              if (order.buckets !== null) {
+                // held in buckets: each up machine once, at its quantity, under its bucket's bound
+                expect(keys.size).toBe(0);
+                const listed = order.buckets.list();
+                expect(listed.map((b) => b.quantity)).toEqual([...new Set(listed.map((b) => b.quantity))].sort((a, b) => a - b));
+                const heldAt = new Map<number, number>();
+                let uncovered = 0;
+                for (const b of listed) {
+                  for (const m of b.machines) {
+                    heldAt.set(m, b.quantity);
+                    for (let r = 0; r < DIMS; r++) if ((c.free[m * DIMS + r] as number) > (b.bound[r] as number)) uncovered++;
+                  }
+                }
+                expect(uncovered).toBe(0);
+                const expectedAt = new Map<number, number>();
+                for (let m = 0; m < MACHINES; m++) if (c.up[m] === 1) expectedAt.set(m, c.free[m * DIMS + o.dim] as number);
+                expect([...heldAt].sort((a, b) => a[0] - b[0])).toEqual([...expectedAt]);
+                continue;
+              }
               const held: number[] = [];
               keys.findUp(-Infinity, (k) => (held.push(k), false));
               const expected: number[] = [];
@@ -126,8 +155,32 @@ describe('free-ordered scans with roomFor', () => {
     );
   });
 
+  it('keeps machines added after the orders were made, past the slots they were sized for', () => {
+    const c = cluster(freeBuckets);
+    const view = new LiveClusterView(c, () => 0);
+    const fill = Float64Array.of(5, 0, 0);
+    for (let m = 0; m < MACHINES; m++) c.allocate(m, fill);
+    const need = Float64Array.of(2, 1, 0);
+    // every machine has 1 (group y) or 3 (group x) left on dimension a: best-fit takes the first x
+    expect(view.scanByFreeUp(0, 2, (m) => c.hasRoom(m, need), need)).toBe(0);
+    // 200 machines of group y join (6 free on a), the slots grow past the 150 the orders were made for
+    for (let i = 0; i < 200; i++) c.addMachine(`z${i}`, 1);
+    // the machines that did not change since are still found
+    expect(view.scanByFreeUp(0, 2, (m) => c.hasRoom(m, need), need)).toBe(0);
+    expect(view.scanByFreeUp(0, 1, () => true)).toBe(MACHINES / 2);
+    for (let m = 0; m < MACHINES; m++) c.allocate(m, Float64Array.of(1, 0, 0));
+    // now x machines have 2 left and the new ones 6: best-fit on a still prefers slot 0, worst-fit the first new one
+    expect(view.scanByFreeUp(0, 2, (m) => c.hasRoom(m, need), need)).toBe(0);
+    expect(view.scanByFreeDown(0, 2, (m) => c.hasRoom(m, need), need)).toBe(MACHINES);
+    const big = Float64Array.of(6, 10, 0);
+    expect(view.scanByFreeUp(0, 6, (m) => c.hasRoom(m, big), big)).toBe(MACHINES);
+    c.allocate(MACHINES, Float64Array.of(1, 0, 0));
+    expect(view.scanByFreeUp(0, 6, (m) => c.hasRoom(m, big), big)).toBe(MACHINES + 1);
+    expect(view.scanByFreeUp(0, 5, (m) => c.hasRoom(m, need), need)).toBe(MACHINES);
+  });
+
   it('sees room a machine regains on dimensions that do not move its key', () => {
-    const c = cluster();
+    const c = cluster(freeBuckets);
     const view = new LiveClusterView(c, () => 0);
     const onC = (d: Float64Array): number => view.scanByFreeUp(2, d[2] as number, (m) => c.hasRoom(m, d), d);
     const full = Float64Array.of(6, 0, 0);
