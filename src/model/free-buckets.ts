@@ -127,7 +127,7 @@ export class FreeBuckets {
     for (let v = step === 1 ? lowerBoundIn(this.values, 0, this.live, atLeast) : this.live - 1; v >= 0 && v < this.live; v += step) {
       if ((this.values[v] as number) < atLeast) return -1;
       const b = this.order[v] as number;
-      const m = demand === undefined || free === undefined ? this.visitAll(b, visit) : this.visitWithRoom(b, demand, free, visit);
+      const m = this.visitBucket(b, visit, demand, free);
       if (m >= 0) return m;
     }
     return -1;
@@ -139,35 +139,27 @@ export class FreeBuckets {
     for (let v = 0; v < this.live; v++) {
       const b = this.order[v] as number;
       const machines: number[] = [];
-      this.visitAll(b, (m) => (machines.push(m), false));
+      this.visitBucket(b, (m) => (machines.push(m), false));
       out.push({ quantity: this.values[v] as number, machines, bound: Array.from(this.bounds.subarray(b * this.dims, (b + 1) * this.dims)) });
     }
     return out;
   }
 
-  private visitAll(b: number, visit: (m: number) => boolean): number {
-    const summaries = b * this.summaryCount;
-    const words = b * this.wordCount;
-    for (let j = 0; j < this.summaryCount; j++) {
-      for (let summary = this.summaries[summaries + j] as number; summary !== 0; summary &= summary - 1) {
-        const w = (j << 5) + lowestBit(summary);
-        for (let word = this.words[words + w] as number; word !== 0; word &= word - 1) {
-          const m = (w << 5) + lowestBit(word);
-          if (visit(m)) return m;
-        }
-      }
-    }
-    return -1;
-  }
-
-  /** Like {@link visitAll} for machines with room for `demand`; a bucket scanned to its end gets its bound tightened. */
-  private visitWithRoom(b: number, demand: Float64Array, free: Float64Array, visit: (m: number) => boolean): number {
+  /**
+   * Visits bucket `b`'s machines by ascending slot until `visit` returns true; returns that
+   * machine or -1. With `demand`, only machines with room for it (and none if the bucket's bound
+   * falls short); a bucket scanned to its end then gets its bound tightened.
+   */
+  private visitBucket(b: number, visit: (m: number) => boolean, demand?: Float64Array, free?: Float64Array): number {
     const dims = this.dims;
     const at = b * dims;
-    for (let k = 0; k < dims; k++) if ((this.bounds[at + k] as number) < (demand[k] as number)) return -1;
+    const withRoom = demand !== undefined && free !== undefined;
     // a local: the field would be reloaded at every use in the loop below
     const exact = this.exact;
-    exact.fill(-Infinity);
+    if (withRoom) {
+      for (let k = 0; k < dims; k++) if ((this.bounds[at + k] as number) < (demand[k] as number)) return -1;
+      exact.fill(-Infinity);
+    }
     const summaries = b * this.summaryCount;
     const words = b * this.wordCount;
     for (let j = 0; j < this.summaryCount; j++) {
@@ -175,18 +167,20 @@ export class FreeBuckets {
         const w = (j << 5) + lowestBit(summary);
         for (let word = this.words[words + w] as number; word !== 0; word &= word - 1) {
           const m = (w << 5) + lowestBit(word);
-          const base = m * dims;
           let fitsAll = true;
-          for (let k = 0; k < dims; k++) {
-            const q = free[base + k] as number;
-            if (q < (demand[k] as number)) fitsAll = false;
-            if (q > (exact[k] as number)) exact[k] = q;
+          if (withRoom) {
+            const base = m * dims;
+            for (let k = 0; k < dims; k++) {
+              const q = free[base + k] as number;
+              if (q < (demand[k] as number)) fitsAll = false;
+              if (q > (exact[k] as number)) exact[k] = q;
+            }
           }
           if (fitsAll && visit(m)) return m;
         }
       }
     }
-    this.bounds.set(exact, at);
+    if (withRoom) this.bounds.set(exact, at);
     return -1;
   }
 
