@@ -17,7 +17,7 @@ export const MAX_SLOTS = SLOT_SPAN;
  */
 const ORDER_CHUNK = 32;
 /** How many of the latest growths {@link Cluster.grownMachine} remembers (a power of two: the log is indexed by k & (GROW_LOG − 1)). */
-const GROW_LOG = 64;
+export const GROW_LOG = 64;
 
 /** The position (a slot, or a policy's rank of machines) in the low part of a packed key. */
 export function keyPosition(key: number): number {

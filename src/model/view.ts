@@ -2,14 +2,23 @@
 import type { Micros } from '../engine/time.js';
 import type { ClusterView } from '../policy.js';
 import type { GroupPower } from '../power/spec.js';
-import type { Attributes } from './constraints.js';
-import { Cluster, SLOT_SPAN, type FreeOrder } from './cluster.js';
+import type { Attributes, Constraint } from './constraints.js';
+import { Cluster, GROW_LOG, SLOT_SPAN, type FreeOrder } from './cluster.js';
 import { scanWithRoom, type KeyLayout } from './room-scan.js';
 import type { TaskView } from './task.js';
 
 /** Free orders' keys: the slot itself, or counted from the top so that going down meets low slots first. */
 const IN_SLOT_ORDER: KeyLayout = { reversed: false, slots: null };
 const FROM_TOP: KeyLayout = { reversed: true, slots: null };
+
+/** How many demands that fitted nowhere `fitByFree` remembers with their growth count. */
+const FAILURES = 8;
+
+/** True if `a[at…at+n)` equals `b[0…n)`. */
+function sameVector(a: Float64Array, at: number, b: Float64Array, n: number): boolean {
+  for (let d = 0; d < n; d++) if (a[at + d] !== b[d]) return false;
+  return true;
+}
 
 /** Implements {@link ClusterView} over a cluster; `clock` supplies the simulated time. */
 export class LiveClusterView implements ClusterView {
@@ -29,6 +38,14 @@ export class LiveClusterView implements ClusterView {
   private readonly constraintsHold = (m: number): boolean => this.cluster.fits(m, (this.fitTask as TaskView).demand, (this.fitTask as TaskView).constraints);
   /** The room scans visit only machines with room: a task without constraints takes the first. */
   private readonly anyMachine = (): boolean => true;
+  /** The latest demands `fitByFree` found no machine for: values, constraints, dimension, direction (1 up) and growth count. */
+  private failedDemand = new Float64Array(0);
+  private readonly failedConstraints: (readonly Constraint[])[] = [];
+  private readonly failedDim = new Int32Array(FAILURES);
+  private readonly failedUp = new Uint8Array(FAILURES);
+  private readonly failedGrew = new Float64Array(FAILURES);
+  private failures = 0;
+  private nextFailure = -1;
 
   constructor(private readonly cluster: Cluster, private readonly clock: () => Micros) {}
 
@@ -105,6 +122,17 @@ export class LiveClusterView implements ClusterView {
     const noFit = cluster.noFit;
     const { demand, constraints } = task;
     if (noFit.covers(demand, constraints)) return -1;
+    // asked again about a demand that fitted nowhere at some growth count: only machines that
+    // grew since can fit it now, and the latest growths are logged
+    const failed = this.failedAt(demand, constraints, dim, direction);
+    if (failed >= 0 && cluster.grew - failed <= GROW_LOG) {
+      const m = this.bestGrownSince(failed, demand, constraints, dim, direction);
+      if (m < 0) {
+        noFit.remember(demand, constraints);
+        this.rememberFailure(demand, constraints, dim, direction);
+      }
+      return m;
+    }
     // no first-fit search to rule out "nothing fits": a scan from the task's own demand up (or
     // down to it) passes every machine with room, so it fails exactly when first-fit would
     let m = -1;
@@ -114,7 +142,10 @@ export class LiveClusterView implements ClusterView {
       const atLeast = demand[dim] as number;
       m = direction === 'up' ? this.scanByFreeUp(dim, atLeast, visit, demand) : this.scanByFreeDown(dim, atLeast, visit, demand);
     }
-    if (m < 0) noFit.remember(demand, constraints);
+    if (m < 0) {
+      noFit.remember(demand, constraints);
+      this.rememberFailure(demand, constraints, dim, direction);
+    }
     return m;
   }
   collectFits(task: TaskView, out: Int32Array): number {
@@ -132,6 +163,52 @@ export class LiveClusterView implements ClusterView {
     const key = keys.findUp(atLeast * SLOT_SPAN, this.acceptKeyUp);
     return key < 0 ? -1 : Cluster.slotOfKey(order, key);
   }
+  /** The growth count at which `fitByFree` last found no machine for this demand, dimension and direction, or -1. */
+  private failedAt(demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): number {
+    const dims = this.cluster.dims;
+    for (let e = 0; e < this.failures; e++) {
+      if (this.failedConstraints[e] !== constraints || this.failedDim[e] !== dim || this.failedUp[e] !== (direction === 'up' ? 1 : 0)) continue;
+      let d = 0;
+      while (d < dims && this.failedDemand[e * dims + d] === demand[d]) d++;
+      if (d === dims) return this.failedGrew[e] as number;
+    }
+    return -1;
+  }
+
+  /** Notes that `fitByFree` found no machine for this demand now (at the current growth count). */
+  private rememberFailure(demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): void {
+    const dims = this.cluster.dims;
+    let e = 0;
+    while (e < this.failures && !(this.failedConstraints[e] === constraints && this.failedDim[e] === dim && this.failedUp[e] === (direction === 'up' ? 1 : 0) && sameVector(this.failedDemand, e * dims, demand, dims))) e++;
+    if (e === this.failures) {
+      if (this.failures < FAILURES) this.failures++;
+      else e = this.nextFailure = (this.nextFailure + 1) % FAILURES;
+    }
+    if (this.failedDemand.length < FAILURES * dims) this.failedDemand = new Float64Array(FAILURES * dims);
+    this.failedDemand.set(demand, e * dims);
+    this.failedConstraints[e] = constraints;
+    this.failedDim[e] = dim;
+    this.failedUp[e] = direction === 'up' ? 1 : 0;
+    this.failedGrew[e] = this.cluster.grew;
+  }
+
+  /** Best-fit (up) or worst-fit (down) among the machines that grew since growth `since`: the others still have no room. */
+  private bestGrownSince(since: number, demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): number {
+    const cluster = this.cluster;
+    let best = -1;
+    let bestFree = 0;
+    for (let k = since; k < cluster.grew; k++) {
+      const m = cluster.grownMachine(k);
+      if (m < 0 || !cluster.fits(m, demand, constraints)) continue;
+      const q = cluster.free[m * cluster.dims + dim] as number;
+      if (best < 0 || (direction === 'up' ? q < bestFree : q > bestFree) || (q === bestFree && m < best)) {
+        best = m;
+        bestFree = q;
+      }
+    }
+    return best;
+  }
+
   scanByFreeDown(dim: number, atLeast: number, visit: (machine: number) => boolean, roomFor?: Float64Array): number {
     const order = (this.ordersDown[dim] ??= this.cluster.freeOrder(dim, true));
     const keys = this.cluster.settled(order);

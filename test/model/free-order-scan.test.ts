@@ -179,6 +179,42 @@ describe.each(MODES)('free-ordered scans with roomFor, %s', (_mode, freeBuckets)
     expect(view.scanByFreeUp(0, 5, (m) => c.hasRoom(m, need), need)).toBe(MACHINES);
   });
 
+  it('answers a demand that fitted nowhere from the machines that grew since, up to the growth log', () => {
+    const c = cluster(freeBuckets);
+    const view = new LiveClusterView(c, () => 0);
+    const full = (m: number): Float64Array => Float64Array.of(m < MACHINES / 2 ? 8 : 6, 0, 0);
+    for (let m = 0; m < MACHINES; m++) c.allocate(m, full(m));
+    const task = { demand: Float64Array.of(3, 0, 0), constraints: CONSTRAINTS.get('zone=a') } as unknown as TaskView;
+    expect(view.fitByFree(task, 0, 'up')).toBe(-1);
+    // growths: y machine 100 (zone b) left with 3, x machine 9 with 4, x machine 5 with 8, x machine 2 with 4
+    const regrow = (m: number, keep: number): void => {
+      c.release(m, full(m));
+      if (keep < (full(m)[0] as number)) c.allocate(m, Float64Array.of((full(m)[0] as number) - keep, 0, 0));
+    };
+    regrow(100, 3);
+    regrow(9, 4);
+    regrow(5, 8);
+    regrow(2, 4);
+    // best-fit: the least room among zone a machines with room (y 100 is tighter but in zone b), ties to the lowest slot
+    expect(view.fitByFree(task, 0, 'up')).toBe(2);
+    expect(view.fitByFree(task, 0, 'down')).toBe(5);
+    const other = { demand: Float64Array.of(3, 0, 0), constraints: CONSTRAINTS.get('zone!=a') } as unknown as TaskView;
+    expect(view.fitByFree(other, 0, 'up')).toBe(100);
+    // more growths than the log holds: the answer comes from a full search, the same
+    const zero = new Float64Array(3);
+    for (let i = 0; i < 70; i++) {
+      c.allocate(120, zero);
+      c.release(120, zero);
+    }
+    expect(view.fitByFree(task, 0, 'up')).toBe(2);
+    c.allocate(2, Float64Array.of(4, 0, 0));
+    c.allocate(9, Float64Array.of(4, 0, 0));
+    c.allocate(5, Float64Array.of(8, 0, 0));
+    expect(view.fitByFree(task, 0, 'up')).toBe(-1);
+    regrow(40, 5);
+    expect(view.fitByFree(task, 0, 'up')).toBe(40);
+  });
+
   it('sees room a machine regains on dimensions that do not move its key', () => {
     const c = cluster(freeBuckets);
     const view = new LiveClusterView(c, () => 0);
