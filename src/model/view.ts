@@ -168,9 +168,7 @@ export class LiveClusterView implements ClusterView {
     const dims = this.cluster.dims;
     for (let e = 0; e < this.failures; e++) {
       if (this.failedConstraints[e] !== constraints || this.failedDim[e] !== dim || this.failedUp[e] !== (direction === 'up' ? 1 : 0)) continue;
-      let d = 0;
-      while (d < dims && this.failedDemand[e * dims + d] === demand[d]) d++;
-      if (d === dims) return this.failedGrew[e] as number;
+      if (sameVector(this.failedDemand, e * dims, demand, dims)) return this.failedGrew[e] as number;
     }
     return -1;
   }
