@@ -1,6 +1,6 @@
 // How much of an end-to-end run is the placement's search: the run again with the searches answered from a record.
 import type { ClusterView, Policy } from '../src/policy.js';
-import type { TaskView } from '../src/model/task.js';
+import { ensureLength } from '../src/typed-array.js';
 import { endToEnd, type Measurement, type Scenario } from './scenarios.js';
 
 /** The view searches a floor run answers from its record: first-fit's and best-/worst-fit's. */
@@ -8,16 +8,12 @@ type Search = 'firstFit' | 'fitByFree';
 
 /** The searches' answers, in the order they were asked. */
 class SearchLog {
-  answers = new Int32Array(1 << 20);
+  answers: Int32Array<ArrayBuffer> = new Int32Array(1 << 20);
   count = 0;
   read = 0;
 
   push(m: number): void {
-    if (this.count === this.answers.length) {
-      const grown = new Int32Array(this.answers.length * 2);
-      grown.set(this.answers);
-      this.answers = grown;
-    }
+    this.answers = ensureLength(this.answers, this.count + 1);
     this.answers[this.count++] = m;
   }
 
@@ -37,18 +33,14 @@ function withSearch(policy: Policy, search: Search, log: SearchLog, replay: bool
     options: policy.options,
     create(ctx) {
       const live = ctx.view;
-      const view = Object.create(live) as ClusterView;
-      if (replay) view[search] = () => log.next();
-      else if (search === 'firstFit') view.firstFit = (task: TaskView, from?: number) => {
-        const m = live.firstFit(task, from);
+      // both searches take at most three arguments: fixed ones, so that recording allocates nothing per call
+      const searchLive = live[search].bind(live) as (a: unknown, b: unknown, c: unknown) => number;
+      const recorded = (a: unknown, b: unknown, c: unknown): number => {
+        const m = searchLive(a, b, c);
         log.push(m);
         return m;
       };
-      else view.fitByFree = (task: TaskView, dim: number, direction: 'up' | 'down') => {
-        const m = live.fitByFree(task, dim, direction);
-        log.push(m);
-        return m;
-      };
+      const view = Object.assign(Object.create(live) as ClusterView, { [search]: replay ? () => log.next() : recorded });
       return policy.create({ ...ctx, view });
     },
   };

@@ -1,7 +1,7 @@
 // Placement "worst-fit" (spread): the machine with the most free quantity on the task's fit dimension.
 // Cost: O(log N) to reach the first candidate in a free-ordered index, plus candidates that fail
-// on constraints (chunks of machines short of room on other dimensions are skipped whole); O(D)
-// for a demand already found to fit nowhere. Ties go to the lowest slot.
+// on constraints (buckets or chunks of machines short of room on other dimensions are skipped
+// whole); O(D) for a demand already found to fit nowhere. Ties go to the lowest slot.
 import type { PartFactory, Placement } from '../src/policy.js';
 import { dimensionOption, freeOrderedPlacement } from './dominant-dimension.js';
 

@@ -20,7 +20,7 @@ const MIN_BUCKETS = 16;
  */
 export class FreeBuckets {
   /** The buckets this instance may hold. */
-  readonly limit: number;
+  private readonly limit: number;
   /** Live quantities ascending, and each one's bucket. */
   private readonly values: Float64Array;
   private readonly order: Int32Array;
@@ -44,7 +44,7 @@ export class FreeBuckets {
     return bucketLimit(slots) >= MIN_BUCKETS;
   }
 
-  constructor(private readonly dims: number, readonly slots: number, limit = MAX_BUCKETS) {
+  constructor(private readonly dims: number, slots: number, limit = MAX_BUCKETS) {
     this.wordCount = Math.max(1, Math.ceil(slots / 32));
     this.summaryCount = Math.ceil(this.wordCount / 32);
     this.limit = Math.min(limit, bucketLimit(slots));

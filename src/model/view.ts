@@ -39,7 +39,7 @@ export class LiveClusterView implements ClusterView {
   /** The room scans visit only machines with room: a task without constraints takes the first. */
   private readonly anyMachine = (): boolean => true;
   /** The latest demands `fitByFree` found no machine for: values, constraints, dimension, direction (1 up) and growth count. */
-  private failedDemand = new Float64Array(0);
+  private readonly failedDemand: Float64Array;
   private readonly failedConstraints: (readonly Constraint[])[] = [];
   private readonly failedDim = new Int32Array(FAILURES);
   private readonly failedUp = new Uint8Array(FAILURES);
@@ -47,7 +47,9 @@ export class LiveClusterView implements ClusterView {
   private failures = 0;
   private nextFailure = -1;
 
-  constructor(private readonly cluster: Cluster, private readonly clock: () => Micros) {}
+  constructor(private readonly cluster: Cluster, private readonly clock: () => Micros) {
+    this.failedDemand = new Float64Array(FAILURES * cluster.dims);
+  }
 
   get now(): Micros {
     return this.clock();
@@ -124,12 +126,12 @@ export class LiveClusterView implements ClusterView {
     if (noFit.covers(demand, constraints)) return -1;
     // asked again about a demand that fitted nowhere at some growth count: only machines that
     // grew since can fit it now, and the latest growths are logged
-    const failed = this.failedAt(demand, constraints, dim, direction);
-    if (failed >= 0 && cluster.grew - failed <= GROW_LOG) {
-      const m = this.bestGrownSince(failed, demand, constraints, dim, direction);
+    const entry = this.failureEntry(demand, constraints, dim, direction);
+    if (entry >= 0 && cluster.grew - (this.failedGrew[entry] as number) <= GROW_LOG) {
+      const m = this.bestGrownSince(this.failedGrew[entry] as number, demand, constraints, dim, direction);
       if (m < 0) {
         noFit.remember(demand, constraints);
-        this.rememberFailure(demand, constraints, dim, direction);
+        this.rememberFailure(entry, demand, constraints, dim, direction);
       }
       return m;
     }
@@ -144,7 +146,7 @@ export class LiveClusterView implements ClusterView {
     }
     if (m < 0) {
       noFit.remember(demand, constraints);
-      this.rememberFailure(demand, constraints, dim, direction);
+      this.rememberFailure(entry, demand, constraints, dim, direction);
     }
     return m;
   }
@@ -163,27 +165,24 @@ export class LiveClusterView implements ClusterView {
     const key = keys.findUp(atLeast * SLOT_SPAN, this.acceptKeyUp);
     return key < 0 ? -1 : Cluster.slotOfKey(order, key);
   }
-  /** The growth count at which `fitByFree` last found no machine for this demand, dimension and direction, or -1. */
-  private failedAt(demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): number {
+  /** The entry of the failure memory for this demand, dimension and direction, or -1. */
+  private failureEntry(demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): number {
     const dims = this.cluster.dims;
+    const up = direction === 'up' ? 1 : 0;
     for (let e = 0; e < this.failures; e++) {
-      if (this.failedConstraints[e] !== constraints || this.failedDim[e] !== dim || this.failedUp[e] !== (direction === 'up' ? 1 : 0)) continue;
-      if (sameVector(this.failedDemand, e * dims, demand, dims)) return this.failedGrew[e] as number;
+      if (this.failedConstraints[e] === constraints && this.failedDim[e] === dim && this.failedUp[e] === up && sameVector(this.failedDemand, e * dims, demand, dims)) return e;
     }
     return -1;
   }
 
-  /** Notes that `fitByFree` found no machine for this demand now (at the current growth count). */
-  private rememberFailure(demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): void {
-    const dims = this.cluster.dims;
-    let e = 0;
-    while (e < this.failures && !(this.failedConstraints[e] === constraints && this.failedDim[e] === dim && this.failedUp[e] === (direction === 'up' ? 1 : 0) && sameVector(this.failedDemand, e * dims, demand, dims))) e++;
-    if (e === this.failures) {
-      if (this.failures < FAILURES) this.failures++;
+  /** Notes that `fitByFree` found no machine for this demand now (at the current growth count), in `entry` if it has one (else a new or the oldest entry). */
+  private rememberFailure(entry: number, demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): void {
+    let e = entry;
+    if (e < 0) {
+      if (this.failures < FAILURES) e = this.failures++;
       else e = this.nextFailure = (this.nextFailure + 1) % FAILURES;
     }
-    if (this.failedDemand.length < FAILURES * dims) this.failedDemand = new Float64Array(FAILURES * dims);
-    this.failedDemand.set(demand, e * dims);
+    this.failedDemand.set(demand, e * this.cluster.dims);
     this.failedConstraints[e] = constraints;
     this.failedDim[e] = dim;
     this.failedUp[e] = direction === 'up' ? 1 : 0;
