@@ -8,7 +8,8 @@ import { WaitingMisfits } from './waiting-misfits.js';
  * A round visits pending tasks in queue order and asks the placement for a machine for each; a
  * task with no machine keeps its place and later tasks may still start (greedy list scheduling,
  * no reservations). Tasks that cannot fit on any machine are skipped in O(D) via the cluster's
- * max-free index before the placement is asked. When the placement can tell misfits apart and the
+ * max-free index before the placement is asked, unless the placement tells them apart itself
+ * ({@link Placement.checksFitItself}). When the placement can tell misfits apart and the
  * order can visit its newest tasks apart, a round after one that left only misfits waiting asks
  * about those misfits only if they may fit now ({@link WaitingMisfits}): the others would all be
  * turned down again.
@@ -32,9 +33,11 @@ export function composedPolicy(
       let out: Decisions | null = null;
       // whether every task this round turned down fits nowhere
       let onlyMisfits = true;
+      // a placement that tells misfits apart by itself is asked at once: mayFit reads the max-free tree, whose upkeep it would otherwise not need
+      const mayFit = placement.checksFitItself === true ? (): boolean => true : (task: TaskView): boolean => view.mayFit(task);
       const visitor = (task: TaskView): boolean => {
         if (waiting !== null && waiting.sameShape(task)) return true;
-        if (view.mayFit(task)) {
+        if (mayFit(task)) {
           const m = placement.place(task);
           if (m >= 0) (out as Decisions).place(task, m);
           else if (waiting !== null && onlyMisfits) {
@@ -45,7 +48,7 @@ export function composedPolicy(
         return true;
       };
       // for orders that pass over known misfits themselves: a task left waiting fits nowhere
-      const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => !view.mayFit(task) || placement.misfit?.(task) === true;
+      const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => !mayFit(task) || placement.misfit?.(task) === true;
       // a task left waiting by the last round, in a round that asks only about those that may fit now
       const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
       // the lightest hook the parts allow: without a stopped hook a finish need not read the task's record (see Scheduler.stopped)

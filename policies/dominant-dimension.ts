@@ -44,5 +44,7 @@ export function freeOrderedPlacement(view: ClusterView, options: Options, direct
     place: (task) => view.fitByFree(task, dimensionOf(task), direction),
     // a task is turned down only when no machine has room for it and its constraints
     misfit: () => true,
+    // fitByFree answers misfits from its memory and its walk, so the max-free tree is not needed
+    checksFitItself: true,
   };
 }

@@ -208,6 +208,13 @@ export interface Placement extends PartHooks {
    * until {@link ClusterView.grew} moves it would be turned down again, and asking has no effect.
    */
   misfit?(task: TaskView): boolean;
+  /**
+   * Optional: true if `place` tells by itself, without the cluster's max-free tree, that a task
+   * fits nowhere (as best-fit's and worst-fit's walks do). The composer then asks `place` at once
+   * instead of {@link ClusterView.mayFit} first, so a run that never reads the tree does not keep
+   * it up to date. Decisions are the same either way; only the cost moves.
+   */
+  readonly checksFitItself?: boolean;
 }
 
 /** A part of a composed policy (a queue order or a placement) as the registry knows it. */

@@ -91,7 +91,9 @@ export class Cluster {
   /** Capacity and allocation summed over up machines, per dimension. */
   readonly totalCapacity: Float64Array;
   readonly allocated: Float64Array;
-  readonly tree: MaxFreeTree;
+  private readonly maxFree: MaxFreeTree;
+  /** Whether {@link tree} has been read, and is kept up to date at every change since. */
+  private maxFreeKept = false;
   /** Demands that currently fit nowhere, kept true as machines gain room. */
   readonly noFit: NoFitMemory;
   /**
@@ -123,13 +125,32 @@ export class Cluster {
     this.running = new Int32Array(n);
     this.totalCapacity = new Float64Array(this.dims);
     this.allocated = new Float64Array(this.dims);
-    this.tree = new MaxFreeTree(this.dims, n);
+    this.maxFree = new MaxFreeTree(this.dims, n);
     this.noFit = new NoFitMemory(this.dims);
     this.groupNames = spec.groups.map((g) => g.name);
     this.upPerGroup = spec.groups.map(() => 0);
     spec.groups.forEach((group, g) => {
       for (const id of group.ids) this.addMachine(id, g);
     });
+  }
+
+  /**
+   * The max-free tree over the up machines (first-fit's index, and `mayFit`'s root check). Kept
+   * up to date at every change from its first read on, when it is built in O(N): a run whose
+   * policy never reads it (best-fit and worst-fit, whose free orders answer misfits themselves)
+   * pays nothing for its upkeep.
+   */
+  get tree(): MaxFreeTree {
+    if (!this.maxFreeKept) {
+      this.maxFreeKept = true;
+      this.maxFree.rebuild(this.free, this.up, this.slots);
+    }
+    return this.maxFree;
+  }
+
+  /** True once {@link tree} has been read: it is current, and reading it costs nothing more. */
+  get treeKept(): boolean {
+    return this.maxFreeKept;
   }
 
   /** Number of machine slots ever created (up or down). */
@@ -177,8 +198,8 @@ export class Cluster {
     this.capacity.set(capacity, m * this.dims);
     this.free.set(capacity, m * this.dims);
     this.speed[m] = speed;
+    // a down machine's leaf is already absent (the tree grows with -1 leaves)
     if (options.up !== false) this.setUp(m, true);
-    else this.tree.update(m, this.free, m * this.dims, false);
     return m;
   }
 
@@ -367,11 +388,11 @@ export class Cluster {
 
   /**
    * Machine `m`'s free room (or state) changed by `change` (unknown: anything may have): updates the
-   * tree now, and marks `m` in the free orders where its key moved, or, when its room `grew`, where
+   * tree now (once it is kept), and marks `m` in the free orders where its key moved, or, when its room `grew`, where
    * a chunk's bound may no longer cover it (room taken away elsewhere leaves the bounds valid).
    */
   private reindex(m: number, change?: Float64Array, grew = false): void {
-    this.tree.update(m, this.free, m * this.dims, this.up[m] === 1);
+    if (this.maxFreeKept) this.maxFree.update(m, this.free, m * this.dims, this.up[m] === 1);
     for (const order of this.orders) if (change === undefined || grew || change[order.dim] !== 0) this.mark(order, m);
   }
 
@@ -395,6 +416,6 @@ export class Cluster {
         for (let m = 0; m < this.slots; m++) this.mark(order, m);
       }
     }
-    this.tree.grow(n);
+    this.maxFree.grow(n);
   }
 }

@@ -26,6 +26,20 @@ export class MaxFreeTree {
     for (let node = this.size - 1; node >= 1; node--) this.pull(node);
   }
 
+  /**
+   * Sets every leaf below `slots` from the free vectors (`dims` numbers per slot in `free`; a slot
+   * whose `up` is not 1 is absent) and the inner nodes from the leaves: O(N), for a tree not kept
+   * up to date until now.
+   */
+  rebuild(free: Float64Array, up: Uint8Array, slots: number): void {
+    const d = this.dims;
+    this.max.fill(-1);
+    for (let m = 0; m < slots; m++) {
+      if (up[m] === 1) for (let k = 0; k < d; k++) this.max[(this.size + m) * d + k] = free[m * d + k] as number;
+    }
+    for (let node = this.size - 1; node >= 1; node--) this.pull(node);
+  }
+
   /** Sets a machine's leaf from its free vector (`free` at `offset`), or marks it absent. */
   update(slot: number, free: Float64Array, offset: number, present: boolean): void {
     const d = this.dims;

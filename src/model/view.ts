@@ -136,9 +136,11 @@ export class LiveClusterView implements ClusterView {
       return m;
     }
     // no first-fit search to rule out "nothing fits": a scan from the task's own demand up (or
-    // down to it) passes every machine with room, so it fails exactly when first-fit would
+    // down to it) passes every machine with room, so it fails exactly when first-fit would. The
+    // max-free tree's root rules a misfit out in O(D), but is read only where the run keeps the
+    // tree anyway: best-fit alone never reads it, and so pays nothing for its upkeep
     let m = -1;
-    if (cluster.tree.mayFit(demand)) {
+    if (!cluster.treeKept || cluster.tree.mayFit(demand)) {
       this.fitTask = task;
       const visit = constraints.length === 0 ? this.anyMachine : this.constraintsHold;
       const atLeast = demand[dim] as number;
