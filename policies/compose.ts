@@ -34,10 +34,10 @@ export function composedPolicy(
       // whether every task this round turned down fits nowhere
       let onlyMisfits = true;
       // a placement that tells misfits apart by itself is asked at once: mayFit reads the max-free tree, whose upkeep it would otherwise not need
-      const mayFit = placement.checksFitItself === true ? (): boolean => true : (task: TaskView): boolean => view.mayFit(task);
+      const askAtOnce = placement.checksFitItself === true;
       const visitor = (task: TaskView): boolean => {
         if (waiting !== null && waiting.sameShape(task)) return true;
-        if (mayFit(task)) {
+        if (askAtOnce || view.mayFit(task)) {
           const m = placement.place(task);
           if (m >= 0) (out as Decisions).place(task, m);
           else if (waiting !== null && onlyMisfits) {
@@ -48,7 +48,7 @@ export function composedPolicy(
         return true;
       };
       // for orders that pass over known misfits themselves: a task left waiting fits nowhere
-      const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => !mayFit(task) || placement.misfit?.(task) === true;
+      const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => (!askAtOnce && !view.mayFit(task)) || placement.misfit?.(task) === true;
       // a task left waiting by the last round, in a round that asks only about those that may fit now
       const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
       // the lightest hook the parts allow: without a stopped hook a finish need not read the task's record (see Scheduler.stopped)

@@ -91,9 +91,13 @@ export class Cluster {
   /** Capacity and allocation summed over up machines, per dimension. */
   readonly totalCapacity: Float64Array;
   readonly allocated: Float64Array;
-  private readonly maxFree: MaxFreeTree;
-  /** Whether {@link tree} has been read, and is kept up to date at every change since. */
-  private maxFreeKept = false;
+  /**
+   * The max-free tree over the up machines (first-fit's index, and `mayFit`'s root check). Kept
+   * up to date at every change from its first read on, when it is built in O(N): a run whose
+   * policy never reads it (best-fit and worst-fit, whose free orders answer misfits themselves)
+   * pays nothing for its upkeep.
+   */
+  readonly tree: MaxFreeTree;
   /** Demands that currently fit nowhere, kept true as machines gain room. */
   readonly noFit: NoFitMemory;
   /**
@@ -125,32 +129,13 @@ export class Cluster {
     this.running = new Int32Array(n);
     this.totalCapacity = new Float64Array(this.dims);
     this.allocated = new Float64Array(this.dims);
-    this.maxFree = new MaxFreeTree(this.dims, n);
+    this.tree = MaxFreeTree.deferred(this.dims, n, (tree) => tree.rebuild(this.free, this.up, this.slots));
     this.noFit = new NoFitMemory(this.dims);
     this.groupNames = spec.groups.map((g) => g.name);
     this.upPerGroup = spec.groups.map(() => 0);
     spec.groups.forEach((group, g) => {
       for (const id of group.ids) this.addMachine(id, g);
     });
-  }
-
-  /**
-   * The max-free tree over the up machines (first-fit's index, and `mayFit`'s root check). Kept
-   * up to date at every change from its first read on, when it is built in O(N): a run whose
-   * policy never reads it (best-fit and worst-fit, whose free orders answer misfits themselves)
-   * pays nothing for its upkeep.
-   */
-  get tree(): MaxFreeTree {
-    if (!this.maxFreeKept) {
-      this.maxFreeKept = true;
-      this.maxFree.rebuild(this.free, this.up, this.slots);
-    }
-    return this.maxFree;
-  }
-
-  /** True once {@link tree} has been read: it is current, and reading it costs nothing more. */
-  get treeKept(): boolean {
-    return this.maxFreeKept;
   }
 
   /** Number of machine slots ever created (up or down). */
@@ -388,11 +373,11 @@ export class Cluster {
 
   /**
    * Machine `m`'s free room (or state) changed by `change` (unknown: anything may have): updates the
-   * tree now (once it is kept), and marks `m` in the free orders where its key moved, or, when its room `grew`, where
+   * tree now (nothing until it is first read), and marks `m` in the free orders where its key moved, or, when its room `grew`, where
    * a chunk's bound may no longer cover it (room taken away elsewhere leaves the bounds valid).
    */
   private reindex(m: number, change?: Float64Array, grew = false): void {
-    if (this.maxFreeKept) this.maxFree.update(m, this.free, m * this.dims, this.up[m] === 1);
+    this.tree.update(m, this.free, m * this.dims, this.up[m] === 1);
     for (const order of this.orders) if (change === undefined || grew || change[order.dim] !== 0) this.mark(order, m);
   }
 
@@ -416,6 +401,6 @@ export class Cluster {
         for (let m = 0; m < this.slots; m++) this.mark(order, m);
       }
     }
-    this.maxFree.grow(n);
+    this.tree.grow(n);
   }
 }

@@ -9,10 +9,30 @@
 export class MaxFreeTree {
   private size = 1;
   private max: Float64Array;
+  /** False until the first read of a tree made by {@link deferred}: updates are skipped until then. */
+  private kept = true;
+  private fill: ((tree: MaxFreeTree) => void) | null = null;
 
   constructor(private readonly dims: number, slots: number) {
     while (this.size < Math.max(1, slots)) this.size *= 2;
     this.max = new Float64Array(2 * this.size * dims).fill(-1);
+  }
+
+  /**
+   * A tree that skips every update until it is first read (mayFit, rootMax, firstFit, collect),
+   * when `fill` sets every leaf through {@link rebuild}: an owner whose readers may never come
+   * pays nothing for the upkeep.
+   */
+  static deferred(dims: number, slots: number, fill: (tree: MaxFreeTree) => void): MaxFreeTree {
+    const tree = new MaxFreeTree(dims, slots);
+    tree.kept = false;
+    tree.fill = fill;
+    return tree;
+  }
+
+  /** True once the tree is kept up to date: always, unless {@link deferred} and not yet read. */
+  get isKept(): boolean {
+    return this.kept;
   }
 
   /** Makes room for at least `slots` machines, keeping current leaves. */
@@ -32,16 +52,28 @@ export class MaxFreeTree {
    * up to date until now.
    */
   rebuild(free: Float64Array, up: Uint8Array, slots: number): void {
+    // flat loops over locals, no calls: this runs once, before the JIT has optimized anything
     const d = this.dims;
-    this.max.fill(-1);
+    const max = this.max;
+    max.fill(-1);
     for (let m = 0; m < slots; m++) {
-      if (up[m] === 1) for (let k = 0; k < d; k++) this.max[(this.size + m) * d + k] = free[m * d + k] as number;
+      if (up[m] !== 1) continue;
+      const leaf = (this.size + m) * d;
+      for (let k = 0; k < d; k++) max[leaf + k] = free[m * d + k] as number;
     }
-    for (let node = this.size - 1; node >= 1; node--) this.pull(node);
+    for (let out = (this.size - 1) * d; out >= d; out -= d) {
+      const left = 2 * out;
+      for (let k = 0; k < d; k++) {
+        const l = max[left + k] as number;
+        const r = max[left + d + k] as number;
+        max[out + k] = l > r ? l : r;
+      }
+    }
   }
 
   /** Sets a machine's leaf from its free vector (`free` at `offset`), or marks it absent. */
   update(slot: number, free: Float64Array, offset: number, present: boolean): void {
+    if (!this.kept) return;
     const d = this.dims;
     let node = this.size + slot;
     const base = node * d;
@@ -53,11 +85,13 @@ export class MaxFreeTree {
 
   /** True if some machine may fit the demand (necessary, not sufficient across dimensions). */
   mayFit(demand: Float64Array): boolean {
+    if (!this.kept) this.keep();
     return this.covers(1, demand);
   }
 
   /** The per-dimension maximum free over all present machines (-1 if none). */
   rootMax(dim: number): number {
+    if (!this.kept) this.keep();
     return this.max[this.dims + dim] as number;
   }
 
@@ -66,6 +100,7 @@ export class MaxFreeTree {
    * or -1. `accept` sees only slots that already fit.
    */
   firstFit(demand: Float64Array, from: number, accept?: (slot: number) => boolean): number {
+    if (!this.kept) this.keep();
     if (from >= this.size || !this.covers(1, demand)) return -1;
     // depth-first, left before right, without recursion; `span` is the number of leaves under `node`
     let node = 1;
@@ -105,7 +140,15 @@ export class MaxFreeTree {
 
   /** Writes into `out` every slot that fits (up to out.length) in slot order; returns the count. */
   collect(demand: Float64Array, out: Int32Array, accept?: (slot: number) => boolean): number {
+    if (!this.kept) this.keep();
     return this.gather(1, 0, this.size - 1, demand, out, 0, accept);
+  }
+
+  /** The first read of a deferred tree: its leaves set from its owner, and kept from now on. */
+  private keep(): void {
+    this.kept = true;
+    (this.fill as (tree: MaxFreeTree) => void)(this);
+    this.fill = null;
   }
 
   private covers(node: number, demand: Float64Array): boolean {

@@ -140,7 +140,7 @@ export class LiveClusterView implements ClusterView {
     // max-free tree's root rules a misfit out in O(D), but is read only where the run keeps the
     // tree anyway: best-fit alone never reads it, and so pays nothing for its upkeep
     let m = -1;
-    if (!cluster.treeKept || cluster.tree.mayFit(demand)) {
+    if (!cluster.tree.isKept || cluster.tree.mayFit(demand)) {
       this.fitTask = task;
       const visit = constraints.length === 0 ? this.anyMachine : this.constraintsHold;
       const atLeast = demand[dim] as number;
