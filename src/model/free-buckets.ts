@@ -15,13 +15,15 @@ const MIN_BUCKETS = 16;
  * free room per dimension (raised as machines join or gain room, tightened to the exact maximum
  * when a scan passes the whole bucket). Moving a machine is a bit cleared and a bit set, where
  * sorted keys take two binary searches and shifts. Scans go bucket by bucket in quantity order
- * and, within a bucket, by ascending slot. A new quantity when every bucket is taken is refused
- * ({@link add} returns false): the owner then falls back to sorted keys.
+ * and, within a bucket, by ascending slot. A bucket that empties stays open, passed over by scans,
+ * until a new quantity needs a bucket and none is spare: quantities often empty and fill again
+ * soon. A new quantity when every bucket holds machines is refused ({@link add} returns false):
+ * the owner then falls back to sorted keys.
  */
 export class FreeBuckets {
   /** The buckets this instance may hold. */
   private readonly limit: number;
-  /** Live quantities ascending, and each one's bucket. */
+  /** Open buckets' quantities ascending (emptied ones included until reclaimed), and each one's bucket. */
   private readonly values: Float64Array;
   private readonly order: Int32Array;
   private live = 0;
@@ -81,7 +83,9 @@ export class FreeBuckets {
     }
     const size = (this.sizes[b] as number) - 1;
     this.sizes[b] = size;
-    if (size === 0) this.close(b);
+    // an emptied bucket stays in the order until a new quantity needs its place (see open): a
+    // quantity often empties and fills again soon. Its bound starts afresh for its next machines.
+    if (size === 0) this.bounds.fill(-Infinity, b * this.dims, (b + 1) * this.dims);
   }
 
   /**
@@ -127,6 +131,7 @@ export class FreeBuckets {
     for (let v = step === 1 ? lowerBoundIn(this.values, 0, this.live, atLeast) : this.live - 1; v >= 0 && v < this.live; v += step) {
       if ((this.values[v] as number) < atLeast) return -1;
       const b = this.order[v] as number;
+      if (this.sizes[b] === 0) continue;
       const m = this.visitBucket(b, visit, demand, free);
       if (m >= 0) return m;
     }
@@ -138,6 +143,7 @@ export class FreeBuckets {
     const out: { quantity: number; machines: number[]; bound: number[] }[] = [];
     for (let v = 0; v < this.live; v++) {
       const b = this.order[v] as number;
+      if (this.sizes[b] === 0) continue;
       const machines: number[] = [];
       this.visitBucket(b, (m) => (machines.push(m), false));
       out.push({ quantity: this.values[v] as number, machines, bound: Array.from(this.bounds.subarray(b * this.dims, (b + 1) * this.dims)) });
@@ -186,6 +192,7 @@ export class FreeBuckets {
 
   /** A bucket for quantity `q`, placed in the quantity order; -1 if none is left. */
   private open(q: number): number {
+    if (this.spare.length === 0) this.reclaim();
     const b = this.spare.pop();
     if (b === undefined) return -1;
     const v = lowerBoundIn(this.values, 0, this.live, q);
@@ -200,15 +207,20 @@ export class FreeBuckets {
     return b;
   }
 
-  /** Frees the emptied bucket `b` (its bits are all clear already). */
-  private close(b: number): void {
-    const q = this.valueOfBucket[b] as number;
-    const v = lowerBoundIn(this.values, 0, this.live, q);
-    this.values.copyWithin(v, v + 1, this.live);
-    this.order.copyWithin(v, v + 1, this.live);
-    this.live--;
-    this.bucketByValue.delete(q);
-    this.spare.push(b);
+  /** Frees every emptied bucket (their bits are all clear already), keeping the others in order. */
+  private reclaim(): void {
+    let kept = 0;
+    for (let v = 0; v < this.live; v++) {
+      const b = this.order[v] as number;
+      if (this.sizes[b] === 0) {
+        this.bucketByValue.delete(this.values[v] as number);
+        this.spare.push(b);
+      } else {
+        this.values[kept] = this.values[v] as number;
+        this.order[kept++] = b;
+      }
+    }
+    this.live = kept;
   }
 }
 

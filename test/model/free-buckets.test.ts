@@ -61,6 +61,8 @@ describe('FreeBuckets', () => {
             expect(seen).toEqual(order);
           }
         }
+        // the held quantities, each once, ascending (emptied buckets are not listed)
+        expect(buckets.list().map((b) => b.quantity)).toEqual([...new Set(held.values())].sort((a, b) => a - b));
         // every held machine listed once, at its quantity, under its bucket's bound
         const listed = buckets.list().flatMap((b) => b.machines.map((m) => [m, b.quantity, b.bound[1] as number] as const));
         expect(listed.map(([m, q]) => [m, q]).sort((a, b) => (a[0] as number) - (b[0] as number))).toEqual([...held].sort((a, b) => a[0] - b[0]));
