@@ -1,6 +1,7 @@
 // What a composed policy knows about the tasks its last rounds left waiting, when all of them fit nowhere.
 import type { TaskView } from '../src/model/task.js';
 import type { ClusterView } from '../src/policy.js';
+import { copyFew, fillFew } from '../src/typed-array.js';
 
 /** How many demand arrays turned down in a round {@link WaitingMisfits.sameShape} remembers. */
 const SHAPES = 8;
@@ -10,7 +11,7 @@ const SHAPES = 8;
  * count `since` (-Infinity where none did); false if the view no longer lists them all.
  */
 export function grownRoom(view: ClusterView, since: number, room: Float64Array): boolean {
-  room.fill(-Infinity);
+  fillFew(room, -Infinity);
   for (let k = since; k < view.grew; k++) {
     const m = view.grownMachine(k);
     if (m < 0) return false;
@@ -71,7 +72,8 @@ export class WaitingMisfits {
 
   /** A round starts; `carried` if the tasks left waiting are not all asked about again (their minimum carries over). */
   start(carried: boolean): void {
-    this.roundLeast.set(carried ? this.least : this.least.fill(Infinity));
+    if (!carried) fillFew(this.least, Infinity);
+    copyFew(this.roundLeast, this.least);
     this.shapeCount = 0;
   }
 
@@ -100,6 +102,6 @@ export class WaitingMisfits {
   end(mark: number): void {
     this.mark = mark;
     this.grewAt = this.view.grew;
-    this.least.set(this.roundLeast);
+    copyFew(this.least, this.roundLeast);
   }
 }

@@ -1,5 +1,6 @@
 // Machines grouped by their exact free quantity on one dimension, each group a bitset of slots.
 import { lowerBoundIn } from './sorted-keys.js';
+import { copyFew, fillFew } from '../typed-array.js';
 
 /** Bytes of bitsets a FreeBuckets may hold: it takes fewer buckets on larger clusters. */
 const BITSET_BYTES = 8 << 20;
@@ -85,7 +86,7 @@ export class FreeBuckets {
     this.sizes[b] = size;
     // an emptied bucket stays in the order until a new quantity needs its place (see open): a
     // quantity often empties and fills again soon. Its bound starts afresh for its next machines.
-    if (size === 0) this.bounds.fill(-Infinity, b * this.dims, (b + 1) * this.dims);
+    if (size === 0) fillFew(this.bounds, -Infinity, b * this.dims, (b + 1) * this.dims);
   }
 
   /**
@@ -164,7 +165,7 @@ export class FreeBuckets {
     const exact = this.exact;
     if (withRoom) {
       for (let k = 0; k < dims; k++) if ((this.bounds[at + k] as number) < (demand[k] as number)) return -1;
-      exact.fill(-Infinity);
+      fillFew(exact, -Infinity);
     }
     const summaries = b * this.summaryCount;
     const words = b * this.wordCount;
@@ -186,7 +187,7 @@ export class FreeBuckets {
         }
       }
     }
-    if (withRoom) this.bounds.set(exact, at);
+    if (withRoom) copyFew(this.bounds, exact, at);
     return -1;
   }
 
@@ -203,7 +204,7 @@ export class FreeBuckets {
     this.live++;
     this.bucketByValue.set(q, b);
     this.valueOfBucket[b] = q;
-    this.bounds.fill(-Infinity, b * this.dims, (b + 1) * this.dims);
+    fillFew(this.bounds, -Infinity, b * this.dims, (b + 1) * this.dims);
     return b;
   }
 

@@ -1,5 +1,6 @@
 // Demands known to fit on no machine right now, so that tasks left waiting are turned down in O(D).
 import { satisfies, type Attributes, type Constraint } from './constraints.js';
+import { copyFew } from '../typed-array.js';
 
 /** How many demands are remembered; the oldest is forgotten first. */
 const CAPACITY = 16;
@@ -36,7 +37,7 @@ export class NoFitMemory {
     const e = this.constraints.length < CAPACITY ? this.constraints.length : this.next;
     this.next = (e + 1) % CAPACITY;
     this.constraints[e] = constraints;
-    this.demands.set(demand, e * this.dims);
+    copyFew(this.demands, demand, e * this.dims);
   }
 
   /** A machine gained room (a release, or it came up): forgets what now fits there. */

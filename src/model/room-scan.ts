@@ -1,6 +1,7 @@
 // Scans a free-ordered key set for a machine with room for a demand, skipping whole chunks by their bound.
 import { SLOT_SPAN } from './cluster.js';
 import { lowerBoundIn, type SortedKeys } from './sorted-keys.js';
+import { fillFew } from '../typed-array.js';
 
 /** How keys map to machines: key = quantity × SLOT_SPAN + low, low = position or SLOT_SPAN − 1 − position. */
 export interface KeyLayout {
@@ -56,7 +57,7 @@ export function scanWithRoom(keys: SortedKeys, layout: KeyLayout, floor: number,
     }
     const whole = i <= 0;
     if (i < 0) i = step === 1 ? 0 : n - 1;
-    exact.fill(-Infinity);
+    fillFew(exact, -Infinity);
     for (; i >= 0 && i < n; i += step) {
       const key = store[base + i] as number;
       if (key < floor) return -1;

@@ -6,6 +6,7 @@ import type { Attributes, Constraint } from './constraints.js';
 import { Cluster, GROW_LOG, SLOT_SPAN, type FreeOrder } from './cluster.js';
 import { scanWithRoom, type KeyLayout } from './room-scan.js';
 import type { TaskView } from './task.js';
+import { copyFew } from '../typed-array.js';
 
 /** Free orders' keys: the slot itself, or counted from the top so that going down meets low slots first. */
 const IN_SLOT_ORDER: KeyLayout = { reversed: false, slots: null };
@@ -184,7 +185,7 @@ export class LiveClusterView implements ClusterView {
       if (this.failures < FAILURES) e = this.failures++;
       else e = this.nextFailure = (this.nextFailure + 1) % FAILURES;
     }
-    this.failedDemand.set(demand, e * this.cluster.dims);
+    copyFew(this.failedDemand, demand, e * this.cluster.dims);
     this.failedConstraints[e] = constraints;
     this.failedDim[e] = dim;
     this.failedUp[e] = direction === 'up' ? 1 : 0;
