@@ -373,8 +373,9 @@ export class Cluster {
 
   /**
    * Machine `m`'s free room (or state) changed by `change` (unknown: anything may have): updates the
-   * tree now (nothing until it is first read), and marks `m` in the free orders where its key moved, or, when its room `grew`, where
-   * a chunk's bound may no longer cover it (room taken away elsewhere leaves the bounds valid).
+   * tree now (a deferred tree not yet read skips it), and marks `m` in the free orders where its key
+   * moved, or, when its room `grew`, where a chunk's bound may no longer cover it (room taken away
+   * elsewhere leaves the bounds valid).
    */
   private reindex(m: number, change?: Float64Array, grew = false): void {
     this.tree.update(m, this.free, m * this.dims, this.up[m] === 1);

@@ -11,7 +11,7 @@ export class MaxFreeTree {
   private max: Float64Array;
   /** False until the first read of a tree made by {@link deferred}: updates are skipped until then. */
   private kept = true;
-  private fill: ((tree: MaxFreeTree) => void) | null = null;
+  private fillLeaves: ((tree: MaxFreeTree) => void) | null = null;
 
   constructor(private readonly dims: number, slots: number) {
     while (this.size < Math.max(1, slots)) this.size *= 2;
@@ -20,13 +20,13 @@ export class MaxFreeTree {
 
   /**
    * A tree that skips every update until it is first read (mayFit, rootMax, firstFit, collect),
-   * when `fill` sets every leaf through {@link rebuild}: an owner whose readers may never come
-   * pays nothing for the upkeep.
+   * when `fillLeaves` sets every leaf through {@link rebuild}: an owner whose readers may never
+   * come pays nothing for the upkeep.
    */
-  static deferred(dims: number, slots: number, fill: (tree: MaxFreeTree) => void): MaxFreeTree {
+  static deferred(dims: number, slots: number, fillLeaves: (tree: MaxFreeTree) => void): MaxFreeTree {
     const tree = new MaxFreeTree(dims, slots);
     tree.kept = false;
-    tree.fill = fill;
+    tree.fillLeaves = fillLeaves;
     return tree;
   }
 
@@ -42,6 +42,8 @@ export class MaxFreeTree {
     const oldSize = this.size;
     while (this.size < slots) this.size *= 2;
     this.max = new Float64Array(2 * this.size * this.dims).fill(-1);
+    // a deferred tree not yet read has nothing to keep: its first read sets every leaf
+    if (!this.kept) return;
     this.max.set(old.subarray(oldSize * this.dims, 2 * oldSize * this.dims), this.size * this.dims);
     for (let node = this.size - 1; node >= 1; node--) this.pull(node);
   }
@@ -147,8 +149,8 @@ export class MaxFreeTree {
   /** The first read of a deferred tree: its leaves set from its owner, and kept from now on. */
   private keep(): void {
     this.kept = true;
-    (this.fill as (tree: MaxFreeTree) => void)(this);
-    this.fill = null;
+    (this.fillLeaves as (tree: MaxFreeTree) => void)(this);
+    this.fillLeaves = null;
   }
 
   private covers(node: number, demand: Float64Array): boolean {
