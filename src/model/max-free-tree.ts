@@ -9,8 +9,7 @@
 export class MaxFreeTree {
   private size = 1;
   private max: Float64Array;
-  /** False until the first read of a tree made by {@link deferred}: updates are skipped until then. */
-  private kept = true;
+  /** Set only on a tree made by {@link deferred} and not yet read: updates are skipped until then. */
   private fillLeaves: ((tree: MaxFreeTree) => void) | null = null;
 
   constructor(private readonly dims: number, slots: number) {
@@ -25,14 +24,13 @@ export class MaxFreeTree {
    */
   static deferred(dims: number, slots: number, fillLeaves: (tree: MaxFreeTree) => void): MaxFreeTree {
     const tree = new MaxFreeTree(dims, slots);
-    tree.kept = false;
     tree.fillLeaves = fillLeaves;
     return tree;
   }
 
   /** True once the tree is kept up to date: always, unless {@link deferred} and not yet read. */
   get isKept(): boolean {
-    return this.kept;
+    return this.fillLeaves === null;
   }
 
   /** Makes room for at least `slots` machines, keeping current leaves. */
@@ -43,7 +41,7 @@ export class MaxFreeTree {
     while (this.size < slots) this.size *= 2;
     this.max = new Float64Array(2 * this.size * this.dims).fill(-1);
     // a deferred tree not yet read has nothing to keep: its first read sets every leaf
-    if (!this.kept) return;
+    if (this.fillLeaves !== null) return;
     this.max.set(old.subarray(oldSize * this.dims, 2 * oldSize * this.dims), this.size * this.dims);
     for (let node = this.size - 1; node >= 1; node--) this.pull(node);
   }
@@ -75,7 +73,7 @@ export class MaxFreeTree {
 
   /** Sets a machine's leaf from its free vector (`free` at `offset`), or marks it absent. */
   update(slot: number, free: Float64Array, offset: number, present: boolean): void {
-    if (!this.kept) return;
+    if (this.fillLeaves !== null) return;
     const d = this.dims;
     let node = this.size + slot;
     const base = node * d;
@@ -87,13 +85,13 @@ export class MaxFreeTree {
 
   /** True if some machine may fit the demand (necessary, not sufficient across dimensions). */
   mayFit(demand: Float64Array): boolean {
-    if (!this.kept) this.keep();
+    if (this.fillLeaves !== null) this.keep();
     return this.covers(1, demand);
   }
 
   /** The per-dimension maximum free over all present machines (-1 if none). */
   rootMax(dim: number): number {
-    if (!this.kept) this.keep();
+    if (this.fillLeaves !== null) this.keep();
     return this.max[this.dims + dim] as number;
   }
 
@@ -102,7 +100,7 @@ export class MaxFreeTree {
    * or -1. `accept` sees only slots that already fit.
    */
   firstFit(demand: Float64Array, from: number, accept?: (slot: number) => boolean): number {
-    if (!this.kept) this.keep();
+    if (this.fillLeaves !== null) this.keep();
     if (from >= this.size || !this.covers(1, demand)) return -1;
     // depth-first, left before right, without recursion; `span` is the number of leaves under `node`
     let node = 1;
@@ -142,15 +140,16 @@ export class MaxFreeTree {
 
   /** Writes into `out` every slot that fits (up to out.length) in slot order; returns the count. */
   collect(demand: Float64Array, out: Int32Array, accept?: (slot: number) => boolean): number {
-    if (!this.kept) this.keep();
+    if (this.fillLeaves !== null) this.keep();
     return this.gather(1, 0, this.size - 1, demand, out, 0, accept);
   }
 
   /** The first read of a deferred tree: its leaves set from its owner, and kept from now on. */
   private keep(): void {
-    this.kept = true;
-    (this.fillLeaves as (tree: MaxFreeTree) => void)(this);
+    const fillLeaves = this.fillLeaves as (tree: MaxFreeTree) => void;
+    // kept from here on, so that the callback's own reads (if any) see the tree as kept
     this.fillLeaves = null;
+    fillLeaves(this);
   }
 
   private covers(node: number, demand: Float64Array): boolean {

@@ -6,7 +6,7 @@ import { resolvePolicy } from '../../policies/index.js';
 import { Cluster } from '../../src/model/cluster.js';
 import type { ClusterSpec } from '../../src/model/cluster-spec.js';
 import type { Placement } from '../../src/policy.js';
-import { machines, PolicyHarness } from '../helpers/policy-fixtures.js';
+import { clusterSpec, machines, PolicyHarness } from '../helpers/policy-fixtures.js';
 
 // The cluster keeps its max-free tree up to date only from the tree's first read on. A tree first
 // read after any history must answer as one kept from the start, and go on doing so.
@@ -15,14 +15,10 @@ const DIMS = 3;
 const MACHINES = 40;
 
 function spec(): ClusterSpec {
-  return {
-    file: '<test>',
-    resources: { names: ['a', 'b', 'c'], units: ['u', 'u', 'u'] },
-    groups: [
-      { name: 'x', ids: Array.from({ length: MACHINES / 2 }, (_, i) => `x${i}`), capacity: Float64Array.of(8, 8, 2), speed: 1, attributes: {} },
-      { name: 'y', ids: Array.from({ length: MACHINES / 2 }, (_, i) => `y${i}`), capacity: Float64Array.of(6, 10, 0), speed: 1, attributes: {} },
-    ],
-  };
+  return clusterSpec(['a', 'b', 'c'], [
+    { name: 'x', count: MACHINES / 2, capacity: [8, 8, 2] },
+    { name: 'y', count: MACHINES / 2, capacity: [6, 10, 0] },
+  ]);
 }
 
 const vector = fc.tuple(fc.integer({ min: 0, max: 6 }), fc.integer({ min: 0, max: 8 }), fc.integer({ min: 0, max: 1 }));
