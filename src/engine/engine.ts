@@ -21,24 +21,31 @@ export interface EngineEvent<K extends number> {
 
 const SEQUENCE_SPAN = 2 ** 40;
 
+/** A slot's fields in {@link Engine}'s `fields`: its order first, as the heaps read orders at a slot's position. */
+const SLOT_FIELDS = 4;
+const KIND = 1;
+const A = 2;
+const B = 3;
+
 /**
  * A deterministic event loop. Events at the same time fire in rank order (a fixed table by kind,
  * given at construction), then in insertion order; no two events ever compare equal.
  *
  * Two heaps hold the waiting events: one for the current instant and one for later. Events for
  * the current instant (a scheduling round after an arrival, say) are common and would otherwise
- * climb the whole big heap; their small heap is merged with the big one when firing. Kind and
- * payload live in slots that stay put while heap entries move; nothing is allocated per event.
+ * climb the whole big heap; their small heap is merged with the big one when firing. Order, kind
+ * and payload live in slots that stay put while heap entries move; nothing is allocated per event.
  */
 export class Engine<K extends number> {
   private readonly later = new EventHeap();
   private readonly current = new EventHeap();
-  private kinds: Int32Array = new Int32Array(1024);
-  private as: Float64Array = new Float64Array(1024);
-  private bs: Float64Array = new Float64Array(1024);
-  private orders: Float64Array = new Float64Array(1024);
-  /** Slots not in use, as a stack: the top is at index capacity − 1 − waiting. */
-  private freeSlots: Int32Array = Int32Array.from({ length: 1024 }, (_, i) => 1023 - i);
+  /**
+   * Each slot's order, kind and payload side by side (the order at 4 × slot, then kind, a, b): the
+   * event on top of a big queue was scheduled long ago, and one cache line brings all of it back.
+   */
+  private fields: Float64Array = new Float64Array(1024 * SLOT_FIELDS);
+  /** Slots not in use, each as its position in `fields`, as a stack: the top is at index capacity − 1 − waiting. */
+  private freeSlots: Int32Array = Int32Array.from({ length: 1024 }, (_, i) => (1023 - i) * SLOT_FIELDS);
   /** The record handed to handlers, refilled for every event. */
   private readonly event: EngineEvent<K> = { time: 0, kind: 0 as K, a: 0, b: 0, order: 0 };
   private clock: Micros = 0;
@@ -71,13 +78,14 @@ export class Engine<K extends number> {
     const rank = this.ranks[kind];
     if (rank === undefined) throw new RangeError(`Event kind ${kind} has no rank`);
     const waiting = this.later.size + this.current.size;
-    if (waiting === this.kinds.length) this.grow();
-    const slot = this.freeSlots[this.kinds.length - 1 - waiting] as number;
-    this.kinds[slot] = kind;
-    this.as[slot] = a;
-    this.bs[slot] = b;
-    this.orders[slot] = rank * SEQUENCE_SPAN + this.sequence++;
-    (time === this.clock ? this.current : this.later).push(time, slot, this.orders);
+    if (waiting === this.freeSlots.length) this.grow();
+    const at = this.freeSlots[this.freeSlots.length - 1 - waiting] as number;
+    const fields = this.fields;
+    fields[at] = rank * SEQUENCE_SPAN + this.sequence++;
+    fields[at + KIND] = kind;
+    fields[at + A] = a;
+    fields[at + B] = b;
+    (time === this.clock ? this.current : this.later).push(time, at, fields);
   }
 
   /** Time of the next event, or undefined when none is waiting. */
@@ -96,18 +104,19 @@ export class Engine<K extends number> {
       heap = later;
     } else {
       // current holds only events at the clock; later's top is at the clock or after
-      const orders = this.orders;
-      heap = later.size > 0 && later.topTime === this.clock && (orders[later.topSlot] as number) < (orders[current.topSlot] as number) ? later : current;
+      const fields = this.fields;
+      heap = later.size > 0 && later.topTime === this.clock && (fields[later.topSlot] as number) < (fields[current.topSlot] as number) ? later : current;
     }
-    const slot = heap.topSlot;
+    const at = heap.topSlot;
+    const fields = this.fields;
     const event = this.event;
     event.time = heap.topTime;
-    event.order = this.orders[slot] as number;
-    event.kind = this.kinds[slot] as K;
-    event.a = this.as[slot] as number;
-    event.b = this.bs[slot] as number;
-    heap.pop(this.orders);
-    this.freeSlots[this.kinds.length - 1 - later.size - current.size] = slot;
+    event.order = fields[at] as number;
+    event.kind = ((fields[at + KIND] as number) | 0) as K;
+    event.a = fields[at + A] as number;
+    event.b = fields[at + B] as number;
+    heap.pop(fields);
+    this.freeSlots[this.freeSlots.length - 1 - later.size - current.size] = at;
     this.clock = event.time;
     this.fired++;
     handle(event);
@@ -139,23 +148,14 @@ export class Engine<K extends number> {
     this.clock = time;
   }
 
-  /** Doubles the payload arrays; the queue is full, so the free stack becomes just the new slots. */
+  /** Doubles the slots; the queue is full, so the free stack becomes just the new slots. */
   private grow(): void {
-    const old = this.kinds.length;
+    const old = this.freeSlots.length;
     const n = 2 * old;
-    const kinds = new Int32Array(n);
-    kinds.set(this.kinds);
-    this.kinds = kinds;
-    this.as = growFloat(this.as, n);
-    this.bs = growFloat(this.bs, n);
-    this.orders = growFloat(this.orders, n);
+    const fields = new Float64Array(n * SLOT_FIELDS);
+    fields.set(this.fields);
+    this.fields = fields;
     this.freeSlots = new Int32Array(n);
-    for (let i = 0; i < old; i++) this.freeSlots[i] = n - 1 - i;
+    for (let i = 0; i < old; i++) this.freeSlots[i] = (n - 1 - i) * SLOT_FIELDS;
   }
-}
-
-function growFloat(old: Float64Array, length: number): Float64Array {
-  const out = new Float64Array(length);
-  out.set(old);
-  return out;
 }
