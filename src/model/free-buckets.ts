@@ -1,4 +1,5 @@
 // Machines grouped by their exact free quantity on one dimension, each group a bitset of slots.
+import { QuantityTable } from './quantity-table.js';
 import { lowerBoundIn } from './sorted-keys.js';
 import { copyFew, fillFew } from '../typed-array.js';
 
@@ -28,7 +29,7 @@ export class FreeBuckets {
   private readonly values: Float64Array;
   private readonly order: Int32Array;
   private live = 0;
-  private readonly bucketByValue = new Map<number, number>();
+  private readonly bucketByValue: QuantityTable;
   private readonly spare: number[] = [];
   /** Words of slot bits per bucket, and summary words per bucket (bit j of summary word i: word 32i + j is not 0). */
   private readonly wordCount: number;
@@ -54,6 +55,7 @@ export class FreeBuckets {
     if (!(this.limit >= 1)) throw new RangeError(`FreeBuckets needs room for at least one bucket, got ${this.limit}`);
     this.values = new Float64Array(this.limit);
     this.order = new Int32Array(this.limit);
+    this.bucketByValue = new QuantityTable(this.limit);
     this.words = new Int32Array(this.limit * this.wordCount);
     this.summaries = new Int32Array(this.limit * this.summaryCount);
     this.sizes = new Int32Array(this.limit);
@@ -95,7 +97,7 @@ export class FreeBuckets {
    */
   add(m: number, q: number, vector: Float64Array, offset: number): boolean {
     let b = this.bucketByValue.get(q);
-    if (b === undefined) {
+    if (b < 0) {
       b = this.open(q);
       if (b < 0) return false;
     }
@@ -202,7 +204,7 @@ export class FreeBuckets {
     this.values[v] = q;
     this.order[v] = b;
     this.live++;
-    this.bucketByValue.set(q, b);
+    this.bucketByValue.add(q, b);
     this.valueOfBucket[b] = q;
     fillFew(this.bounds, -Infinity, b * this.dims, (b + 1) * this.dims);
     return b;
@@ -214,7 +216,6 @@ export class FreeBuckets {
     for (let v = 0; v < this.live; v++) {
       const b = this.order[v] as number;
       if (this.sizes[b] === 0) {
-        this.bucketByValue.delete(this.values[v] as number);
         this.spare.push(b);
       } else {
         this.values[kept] = this.values[v] as number;
@@ -222,6 +223,7 @@ export class FreeBuckets {
       }
     }
     this.live = kept;
+    this.bucketByValue.keepOnly((b) => this.sizes[b] !== 0);
   }
 }
 
