@@ -101,10 +101,22 @@ export class MaxFreeTree {
         }
       }
     }
-    if (!changed) return;
-    node >>= 1;
-    // once a node's maxima come out unchanged, so do all its ancestors'
-    while (node >= 1 && this.pull(node)) node >>= 1;
+    // up from the block's parent, each node from its children; once a node's maxima come out
+    // unchanged, so do all its ancestors' (the loop is written out here: a call per level cost more)
+    for (node >>= 1; changed && node >= 1; node >>= 1) {
+      const out = node * d;
+      const left = 2 * out;
+      changed = false;
+      for (let k = 0; k < d; k++) {
+        const l = max[left + k] as number;
+        const r = max[left + d + k] as number;
+        const m = l > r ? l : r;
+        if (max[out + k] !== m) {
+          max[out + k] = m;
+          changed = true;
+        }
+      }
+    }
   }
 
   /** True if some machine may fit the demand (necessary, not sufficient across dimensions). */
@@ -213,26 +225,13 @@ export class MaxFreeTree {
     const d = this.dims;
     const max = this.max;
     for (let b = 0; b < this.blocks; b++) for (let k = 0; k < d; k++) max[(this.blocks + b) * d + k] = this.blockMax(b, k);
-    for (let node = this.blocks - 1; node >= 1; node--) this.pull(node);
-  }
-
-  /** Recomputes a node from its children; returns true if any of its maxima changed. */
-  private pull(node: number): boolean {
-    const d = this.dims;
-    const out = node * d;
-    const left = 2 * node * d;
-    const right = left + d;
-    let changed = false;
-    for (let k = 0; k < d; k++) {
-      const l = this.max[left + k] as number;
-      const r = this.max[right + k] as number;
-      const m = l > r ? l : r;
-      if (this.max[out + k] !== m) {
-        this.max[out + k] = m;
-        changed = true;
+    for (let out = (this.blocks - 1) * d; out >= d; out -= d) {
+      for (let k = 0; k < d; k++) {
+        const l = max[2 * out + k] as number;
+        const r = max[2 * out + d + k] as number;
+        max[out + k] = l > r ? l : r;
       }
     }
-    return changed;
   }
 
   /** Collects from the blocks `lo`..`hi` under `node`. */
