@@ -198,6 +198,24 @@ describe('Engine', () => {
     );
   });
 
+  it('keeps every waiting event whole when the queue grows past its first 1,024 slots', () => {
+    // 3,000 events waiting at once, then fired: each comes back with its own kind and payload
+    const engine = new Engine<number>(RANKS);
+    const expected: string[] = [];
+    let x = 7;
+    const planned: { time: number; kind: number; a: number; b: number }[] = [];
+    for (let i = 0; i < 3000; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      planned.push({ time: x % 700, kind: x % 4, a: i, b: -i - 0.5 });
+    }
+    for (const e of planned) engine.schedule(e.time, e.kind, e.a, e.b);
+    expect(engine.size).toBe(3000);
+    for (const e of [...planned].sort((p, q) => p.time - q.time || (RANKS[p.kind] as number) - (RANKS[q.kind] as number) || p.a - q.a)) expected.push(`${e.time}:${e.kind}:${e.a}:${e.b}`);
+    const fired: string[] = [];
+    engine.run((e) => fired.push(`${e.time}:${e.kind}:${e.a}:${e.b}`));
+    expect(fired).toEqual(expected);
+  });
+
   it('reuses a fired record for the next event, rewriting every field', () => {
     const engine = new Engine<number>(RANKS);
     const records: EngineEvent<number>[] = [];
