@@ -23,9 +23,9 @@ const SEQUENCE_SPAN = 2 ** 40;
 
 /** A slot's fields in {@link Engine}'s `fields`: its order first, as the heaps read orders at a slot's position. */
 const SLOT_FIELDS = 4;
-const KIND = 1;
-const A = 2;
-const B = 3;
+const FIELD_KIND = 1;
+const FIELD_A = 2;
+const FIELD_B = 3;
 
 /**
  * A deterministic event loop. Events at the same time fire in rank order (a fixed table by kind,
@@ -82,9 +82,9 @@ export class Engine<K extends number> {
     const at = this.freeSlots[this.freeSlots.length - 1 - waiting] as number;
     const fields = this.fields;
     fields[at] = rank * SEQUENCE_SPAN + this.sequence++;
-    fields[at + KIND] = kind;
-    fields[at + A] = a;
-    fields[at + B] = b;
+    fields[at + FIELD_KIND] = kind;
+    fields[at + FIELD_A] = a;
+    fields[at + FIELD_B] = b;
     (time === this.clock ? this.current : this.later).push(time, at, fields);
   }
 
@@ -112,9 +112,9 @@ export class Engine<K extends number> {
     const event = this.event;
     event.time = heap.topTime;
     event.order = fields[at] as number;
-    event.kind = ((fields[at + KIND] as number) | 0) as K;
-    event.a = fields[at + A] as number;
-    event.b = fields[at + B] as number;
+    event.kind = ((fields[at + FIELD_KIND] as number) | 0) as K;
+    event.a = fields[at + FIELD_A] as number;
+    event.b = fields[at + FIELD_B] as number;
     heap.pop(fields);
     this.freeSlots[this.freeSlots.length - 1 - later.size - current.size] = at;
     this.clock = event.time;
