@@ -197,15 +197,15 @@ export class MaxFreeTree {
 
   /** The lowest slot of block `b`, at or after `from`, that fits `demand` and `accept` allows, or -1. */
   private firstInBlock(b: number, demand: Float64Array, from: number, accept?: (slot: number) => boolean): number {
-    for (let slot = Math.max(b * BLOCK, from); slot < (b + 1) * BLOCK; slot++) if (this.fits(slot, demand) && (accept === undefined || accept(slot))) return slot;
+    for (let slot = Math.max(b * BLOCK, from); slot < (b + 1) * BLOCK; slot++) if (this.takes(slot, demand, accept)) return slot;
     return -1;
   }
 
-  /** True if leaf `slot` covers `demand` (an absent machine's -1 never does). */
-  private fits(slot: number, demand: Float64Array): boolean {
+  /** True if leaf `slot` covers `demand` (an absent machine's -1 never does) and `accept` allows it. */
+  private takes(slot: number, demand: Float64Array, accept?: (slot: number) => boolean): boolean {
     const base = slot * this.dims;
     for (let k = 0; k < this.dims; k++) if ((this.leaves[base + k] as number) < (demand[k] as number)) return false;
-    return true;
+    return accept === undefined || accept(slot);
   }
 
   /** The maximum of block `b`'s leaves in dimension `k`. */
@@ -238,7 +238,7 @@ export class MaxFreeTree {
   private gather(node: number, lo: number, hi: number, demand: Float64Array, out: Int32Array, count: number, accept?: (slot: number) => boolean): number {
     if (count >= out.length || !this.covers(node, demand)) return count;
     if (lo === hi) {
-      for (let slot = lo * BLOCK; slot < (lo + 1) * BLOCK && count < out.length; slot++) if (this.fits(slot, demand) && (accept === undefined || accept(slot))) out[count++] = slot;
+      for (let slot = lo * BLOCK; slot < (lo + 1) * BLOCK && count < out.length; slot++) if (this.takes(slot, demand, accept)) out[count++] = slot;
       return count;
     }
     const mid = (lo + hi) >> 1;
