@@ -56,11 +56,11 @@ export class EventHeap {
   private rise(i: number, time: number, slot: number, orders: Float64Array): void {
     const times = this.times;
     const slots = this.slots;
-    const order = orders[slot] as number;
     while (i > 0) {
       const parent = (i - 1) >> 1;
       const pt = times[parent] as number;
-      if (pt < time || (pt === time && (orders[slots[parent] as number] as number) < order)) break;
+      // the orders are read only on a tie: the rising entry's slot is usually out of the cache
+      if (pt < time || (pt === time && (orders[slots[parent] as number] as number) < (orders[slot] as number))) break;
       times[i] = pt;
       slots[i] = slots[parent] as number;
       i = parent;
