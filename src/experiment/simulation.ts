@@ -560,7 +560,9 @@ export class Simulation implements ClusterControl {
       this.release(slot);
       this.scheduler.released?.(this.slotInts[slot * SLOT_FIELDS + SLOT_TENANT] as number, this.slotDemand[slot] as Float64Array);
       (this.observer.taskFinished as (slot: number, sim: Simulation) => void)(slot, this);
-      this.live[slot] = undefined;
+      // unless records of running attempts are kept, place() let go of this one already: the
+      // store would only pull a cold line of the table into the cache
+      if (this.keepsRunningRecords) this.live[slot] = undefined;
       this.freeSlot(slot);
     } else {
       const task = this.live[slot] as Task;
