@@ -56,8 +56,16 @@ function arrowType(type: ColumnType): Arrow.DataType {
   }
 }
 
+/**
+ * Rows a column has room for when its table is opened. Columns grow by doubling up to the batch
+ * size, so a table of a few hundred rows (a run's time series, its tenants, the machines of a small
+ * cluster) never zero-fills buffers for a whole batch: those fills cost page faults, which on a
+ * virtual machine are dear (about 14 µs per 4 KiB page on the project's machine).
+ */
+const FIRST_ROWS = 1024;
+
 class Column {
-  readonly validity: Uint8Array;
+  validity: Uint8Array;
   values: Float64Array | Int32Array | BigInt64Array | null;
   /** An int64 column's values as 32-bit halves: writing halves avoids a BigInt per value. */
   words: Int32Array | null = null;
@@ -73,6 +81,25 @@ class Column {
     if (spec.type === 'utf8') {
       this.offsets = new Int32Array(rows + 1);
       this.text = Buffer.allocUnsafe(rows * 16);
+    }
+  }
+
+  /** Makes room for `rows` rows, keeping the `filled` rows set so far. */
+  grow(rows: number, filled: number): void {
+    const validity = new Uint8Array((rows + 7) >> 3);
+    validity.set(this.validity.subarray(0, (filled + 7) >> 3));
+    this.validity = validity;
+    const values = this.values;
+    if (values !== null) {
+      const bigger = new (values.constructor as new (n: number) => Float64Array | Int32Array | BigInt64Array)(rows);
+      (bigger as Float64Array).set((values as Float64Array).subarray(0, filled));
+      this.values = bigger;
+      if (bigger instanceof BigInt64Array) this.words = new Int32Array(bigger.buffer);
+    }
+    if (this.offsets !== null) {
+      const offsets = new Int32Array(rows + 1);
+      offsets.set(this.offsets.subarray(0, filled + 1));
+      this.offsets = offsets;
     }
   }
 
@@ -124,10 +151,13 @@ export class ArrowTableWriter {
   private readonly fd: number;
   private row = 0;
   private total = 0;
+  /** Rows the columns have room for now (at most `batchRows`). */
+  private room: number;
 
   constructor(path: string, specs: readonly ColumnSpec[], private readonly batchRows = 65_536) {
     this.schema = new Schema(specs.map((s) => new Field(s.name, arrowType(s.type), s.nullable ?? false)));
-    this.columns = specs.map((s) => new Column(s, batchRows));
+    this.room = Math.min(batchRows, FIRST_ROWS);
+    this.columns = specs.map((s) => new Column(s, this.room));
     this.fd = openSync(path, 'w');
     this.sink = new FileSink(this.fd);
     this.writer = new RecordBatchFileWriter();
@@ -219,6 +249,7 @@ export class ArrowTableWriter {
   /** Finishes the current row; every column must have been set or nulled. */
   endRow(): void {
     if (++this.row === this.batchRows) this.flushBatch();
+    else if (this.row === this.room) this.grow();
   }
 
   /** Writes what is buffered and the file footer, and closes the file. */
@@ -236,6 +267,12 @@ export class ArrowTableWriter {
     } catch {
       // already closed
     }
+  }
+
+  /** Doubles the columns' room (up to the batch size), keeping the rows of the batch so far. */
+  private grow(): void {
+    this.room = Math.min(this.batchRows, 2 * this.room);
+    for (const c of this.columns) c.grow(this.room, this.row);
   }
 
   private flushBatch(): void {
