@@ -75,13 +75,14 @@ class Column {
   nulls = 0;
 
   constructor(readonly spec: ColumnSpec, rows: number) {
-    this.validity = new Uint8Array((rows + 7) >> 3);
-    this.values = spec.type === 'float64' ? new Float64Array(rows) : spec.type === 'int32' ? new Int32Array(rows) : spec.type === 'int64' ? new BigInt64Array(rows) : null;
-    if (this.values instanceof BigInt64Array) this.words = new Int32Array(this.values.buffer);
+    // empty arrays of the column's kinds, then grown to `rows` like any later growth
+    this.validity = new Uint8Array(0);
+    this.values = spec.type === 'float64' ? new Float64Array(0) : spec.type === 'int32' ? new Int32Array(0) : spec.type === 'int64' ? new BigInt64Array(0) : null;
     if (spec.type === 'utf8') {
-      this.offsets = new Int32Array(rows + 1);
+      this.offsets = new Int32Array(1);
       this.text = Buffer.allocUnsafe(rows * 16);
     }
+    this.grow(rows, 0);
   }
 
   /** Makes room for `rows` rows, keeping the `filled` rows set so far. */
