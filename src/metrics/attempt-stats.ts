@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { TaskState } from '../model/task.js';
 import { quantilesStreamed, type BlockSource } from './selection.js';
 import { SpillFile } from './spill.js';
-import { quantilesInPlace, Samples, SAMPLES_IN_MEMORY } from './stats.js';
+import { nextRoom, quantilesInPlace, Samples, SAMPLES_IN_MEMORY } from './stats.js';
 import type { TaskTimes } from './summary.js';
 import { ensureLength } from '../typed-array.js';
 
@@ -167,7 +167,7 @@ export class AttemptStats {
       this.logFile.append(this.log, 2 * this.logged);
       this.logged = 0;
     } else if (2 * this.logged === this.log.length) {
-      const bigger = new Float64Array(Math.min(2 * this.log.length, 2 * this.limit));
+      const bigger = new Float64Array(2 * nextRoom(this.log.length / 2, this.limit));
       bigger.set(this.log);
       this.log = bigger;
     }

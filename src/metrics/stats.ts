@@ -5,6 +5,21 @@ import { SpillFile } from './spill.js';
 /** Values a sample list keeps in memory before it moves them to its scratch file (8 MiB). */
 export const SAMPLES_IN_MEMORY = 1 << 20;
 
+/**
+ * Values after which a list with a scratch file takes all its room in memory at once instead of
+ * doubling. Each doubling copied the values so far into fresh memory in one go, every page of it
+ * a page fault (about 14 µs each on the project's machine), and a run's lists of waits and
+ * slowdowns, the same length, doubled at the same value: the thread writing tasks.arrow stalled
+ * for tens of milliseconds while the simulation, its ring full, waited for it. Room taken and not
+ * written costs no memory: the system maps a page at its first write.
+ */
+export const WHOLE_ROOM_AFTER = 1 << 16;
+
+/** The room a growing list of `length` values (now full) takes next, at most `limit`. */
+export function nextRoom(length: number, limit: number): number {
+  return Math.min(length >= WHOLE_ROOM_AFTER && limit !== Infinity ? limit : 2 * length, limit);
+}
+
 /** Where a long sample list may put what does not fit in memory. */
 export interface SpillTarget {
   /** The scratch file's path; it must not exist. */
@@ -43,7 +58,7 @@ export class Samples {
         this.file.append(this.values, this.count);
         this.count = 0;
       } else {
-        const bigger = new Float64Array(Math.min(this.values.length * 2, this.limit));
+        const bigger = new Float64Array(nextRoom(this.values.length, this.limit));
         bigger.set(this.values);
         this.values = bigger;
       }
@@ -109,19 +124,49 @@ export class Samples {
 export function quantilesInPlace(a: Float64Array, from: number, to: number, qs: readonly number[]): (number | null)[] {
   const n = to - from;
   if (n === 0) return qs.map(() => null);
-  let left = from;
+  // the least values first, when they are many (waits of 0 and slowdowns of 1 often are most of a
+  // run's): the ranks they hold need no selection, and the others select among the rest only
+  const least = leastFirst(a, from, to);
+  let left = least;
   return qs.map((q) => {
     const h = (n - 1) * q;
     const lo = from + Math.floor(h);
-    select(a, lo, left, to - 1);
-    left = lo;
+    if (lo >= left) {
+      select(a, lo, left, to - 1);
+      left = lo;
+    }
     const low = a[lo] as number;
     // every value after lo is ≥ a[lo]; the next order statistic is the least of them (lo's own at the end)
     let next = lo + 1 < to ? (a[lo + 1] as number) : low;
-    for (let i = lo + 2; i < to; i++) if ((a[i] as number) < next) next = a[i] as number;
+    if (lo + 1 >= least) for (let i = lo + 2; i < to; i++) if ((a[i] as number) < next) next = a[i] as number;
     // the same arithmetic as quantile(), to the sign of a zero
     return low + (h - (lo - from)) * (next - low);
   });
+}
+
+/**
+ * When at least a sixteenth of a[from..to) holds its least value, moves those values to the front
+ * (every other value after them, in no particular order) and returns the end of their run; else
+ * returns `from`, the array untouched. A zero of either sign counts as the least zero.
+ */
+function leastFirst(a: Float64Array, from: number, to: number): number {
+  let least = Infinity;
+  let ties = 0;
+  for (let i = from; i < to; i++) {
+    const v = a[i] as number;
+    if (v < least) {
+      least = v;
+      ties = 1;
+    } else if (v === least) ties++;
+  }
+  if (ties * 16 < to - from) return from;
+  let w = to;
+  for (let i = to - 1; i >= from; i--) {
+    const v = a[i] as number;
+    if (v !== least) a[--w] = v;
+  }
+  a.fill(least, from, w);
+  return w;
 }
 
 let warmedUp = false;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AttemptStats, STATES } from '../../src/metrics/attempt-stats.js';
-import { quantile } from '../../src/metrics/stats.js';
+import { quantile, WHOLE_ROOM_AFTER } from '../../src/metrics/stats.js';
 import { attemptTimes } from '../../src/metrics/summary.js';
 import type { TaskState } from '../../src/model/task.js';
 
@@ -56,6 +56,27 @@ describe('the figures of ended attempts', () => {
     expect(f.tenants.tasks.reduce((a, b) => a + b, 0)).toBe(90);
     // the scratch files are gone with the figures
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('give each tenant the p95 of its waits exactly when the waits outgrow the first room of the log', () => {
+    const dir = mkdtempSync(join(root, 'many-'));
+    const stats = new AttemptStats(dir);
+    const waits: number[][] = [[], [], []];
+    // more waits than WHOLE_ROOM_AFTER, so the log and the lists take their whole room part-way;
+    // tenant 2's ten waits come on either side of that point, so any of them lost moves its p95
+    for (let i = 0; i < 70_000; i++) {
+      const near = Math.abs(i - WHOLE_ROOM_AFTER) <= 5;
+      const t = near ? 2 : i % 2;
+      const wait = near ? (i - 60_000) * 1e6 : i % 4 === 0 ? i * 1e3 : 0;
+      (waits[t] as number[]).push(wait / 1e6);
+      stats.ended(code('finished'), wait + 5e6, attemptTimes(0, wait, wait + 5e6, times), t, `tenant-${t}`);
+    }
+    const f = stats.figures();
+    const all = Float64Array.from(waits.flat()).sort();
+    expect(f.wait.p95).toBe(quantile(all, 0.95));
+    expect(f.wait.p99).toBe(quantile(all, 0.99));
+    expect(f.tenants.waitP95).toEqual(waits.map((w) => quantile(Float64Array.from(w).sort(), 0.95)));
+    expect(f.tenants.waitMean).toEqual(waits.map((w) => w.reduce((a, b) => a + b, 0) / w.length));
   });
 
   it('leave no scratch file behind when disposed of after a failure', () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Samples, jainIndex, quantile, quantilesInPlace } from '../../src/metrics/stats.js';
+import { Samples, WHOLE_ROOM_AFTER, jainIndex, nextRoom, quantile, quantilesInPlace } from '../../src/metrics/stats.js';
 
 function samplesOf(values: readonly number[]): Samples {
   const s = new Samples(1);
@@ -87,6 +87,30 @@ describe('quantiles', () => {
     );
   });
 
+  it('selected where the least value fills much of the part (zero waits, say), give exactly what sorting gives', () => {
+    // zeros of both signs, small ties and a few larger values: the least often holds several ranks
+    const value = fc.oneof(fc.constantFrom(0, -0, 0, 1), fc.integer({ min: 0, max: 3 }), fc.double({ min: 0, max: 1e3, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 120 }), fc.nat(), fc.nat(), fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 }), (values, a, b, raw) => {
+        const from = a % values.length;
+        const to = from + (b % (values.length - from + 1));
+        const array = Float64Array.from(values);
+        const sorted = array.slice(from, to).sort();
+        const qs = raw.slice().sort((x, y) => x - y);
+        expect(quantilesInPlace(array, from, to, qs)).toEqual(qs.map((q) => quantile(sorted, q)));
+        expect(Array.from(array.subarray(0, from))).toEqual(values.slice(0, from));
+        expect(Array.from(array.subarray(to))).toEqual(values.slice(to));
+      }),
+      { numRuns: 1000 },
+    );
+    // a million values, nine in ten the least: the quantiles on either side of the run of least values
+    const many = new Float64Array(1_000_000);
+    for (let i = 0; i < many.length; i++) many[i] = i % 10 === 9 ? 1 + (i % 7) : 0;
+    const sortedMany = many.slice().sort();
+    const qs = [0.5, 0.899999, 0.9, 0.95, 0.99, 1];
+    expect(quantilesInPlace(many, 0, many.length, qs)).toEqual(qs.map((q) => quantile(sortedMany, q)));
+  });
+
   describe('spilled to a scratch file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clustersim-samples-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -98,6 +122,36 @@ describe('quantiles', () => {
       for (const v of values) s.push(v);
       return s;
     }
+
+    it('past WHOLE_ROOM_AFTER values takes its whole room at once, and keeps every value on either side of that jump and of a spill', () => {
+      // the room a list takes: doubling up to WHOLE_ROOM_AFTER, then the limit; doubling without a limit
+      expect(nextRoom(1024, 1 << 20)).toBe(2048);
+      expect(nextRoom(WHOLE_ROOM_AFTER / 2, 1 << 20)).toBe(WHOLE_ROOM_AFTER);
+      expect(nextRoom(WHOLE_ROOM_AFTER, 1 << 20)).toBe(1 << 20);
+      expect(nextRoom(WHOLE_ROOM_AFTER, Infinity)).toBe(2 * WHOLE_ROOM_AFTER);
+      expect(nextRoom(1024, 1500)).toBe(1500);
+      // waits-like values, a few distinct, pushed past the jump (limit 2^20) and past a spill (limit just above the jump)
+      const values: number[] = [];
+      let state = 12345;
+      for (let i = 0; i < 2 * WHOLE_ROOM_AFTER + 777; i++) {
+        state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+        values.push(state % 2 === 0 ? i : 0);
+      }
+      const sorted = Float64Array.from(values).sort();
+      const qs = [0, 0.5, 0.8, 0.95, 0.99, 1];
+      for (const limit of [1 << 20, WHOLE_ROOM_AFTER + 100]) {
+        const s = spilled(values, limit);
+        try {
+          expect(s.size).toBe(values.length);
+          // every value kept, where the list never spilled
+          if (limit === 1 << 20) expect(s.sorted()).toEqual(sorted);
+          expect(zeroless(s.quantiles(qs))).toEqual(qs.map((q) => quantile(sorted, q)));
+          expect(s.mean()).toBe(samplesOf(values).mean());
+        } finally {
+          s.dispose();
+        }
+      }
+    });
 
     it('gives exactly the in-memory quantiles and mean whatever the memory limit', () => {
       const value = fc.oneof(fc.integer({ min: 0, max: 5 }), fc.double({ min: -1e300, max: 1e300, noNaN: true }), fc.double({ min: 0, max: 2, noNaN: true }));
