@@ -127,7 +127,8 @@ export class RunRecorder implements RunObserver {
 
   /** Writes machines.arrow, closes every file and returns the summary. */
   finish(sim: Simulation): Summary {
-    this.tasks.flush();
+    // every row is in: a helper thread finishes tasks.arrow and the attempts' figures meanwhile
+    this.tasks.end();
     this.series.close();
     this.events.close();
     const c = sim.cluster;
@@ -160,7 +161,7 @@ export class RunRecorder implements RunObserver {
       w.endRow();
     }
     w.close();
-    // after the rest, so a helper thread writing tasks.arrow finishes while it is written here
+    // after the rest, so that a helper thread writing tasks.arrow finishes while they are written here
     const attempts = this.tasks.close();
     this.tenants.finish(ledger, sim.end, attempts.tenants);
     const summary = this.summary.build(this.resources.names, ledger, sim.firstSubmit, sim.end, sim.events, attempts);

@@ -328,6 +328,18 @@ export class TaskRows {
   }
 
   /**
+   * Says that no more rows will come. A helper thread already at work on this run's rows goes on
+   * to the file's footer and the attempts' figures while the caller does other work (a run's other
+   * files), so that {@link close} finds them ready, or nearly; a helper not yet at work on them
+   * leaves them to close(), as always. Nothing may be written after this.
+   */
+  end(): void {
+    if (!this.threaded || this.closed) return;
+    this.publish(true);
+    if (Atomics.compareExchange(this.ring.control, STATE, RUNNING, CLOSING) === RUNNING) this.signal();
+  }
+
+  /**
    * Writes the rows still queued and the file's footer, and closes it; returns the figures of the
    * attempts written. Each sample list behind them keeps at most `memoryLimit` values in memory,
    * the rest in hidden scratch files beside the file, deleted by now.
@@ -346,7 +358,9 @@ export class TaskRows {
       return this.closeHere();
     }
     this.publish(true);
-    if (this.moveTo(CLOSING) !== null) this.waitWhile(STATE, CLOSING);
+    // from RUNNING, or already CLOSING after end(); a helper that failed or finished is not waited for
+    this.moveTo(CLOSING);
+    this.waitWhile(STATE, CLOSING);
     helperBusy = false;
     if (Atomics.load(control, STATE) === FAILED) {
       this.closePort();
@@ -372,8 +386,10 @@ export class TaskRows {
       this.inline?.abort();
       return;
     }
-    // a helper that has not begun this run will see the abort and skip it; one that has closes the file first
+    // a helper that has not begun this run will see the abort and skip it; one that has closes the
+    // file first, and one closing it after end() finishes it first, before the caller removes it
     if (this.moveTo(ABORTING) === RUNNING) this.waitWhile(STATE, ABORTING);
+    else this.waitWhile(STATE, CLOSING);
     helperBusy = false;
     this.closePort();
   }

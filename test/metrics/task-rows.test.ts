@@ -186,6 +186,46 @@ describe('tasks.arrow rows through the ring', () => {
     rows.abort();
   });
 
+  it('are the same bytes and figures when the caller ends the rows and works on before closing, in every mode', () => {
+    const plain = readFileSync(write('not-ended.arrow', 10_000, 'inline').path);
+    for (const mode of ['inline', 'thread', 'auto'] as const) {
+      const figures = (name: string, end: boolean) => {
+        const rows = new TaskRows(join(root, name), SPECS, RESOURCES.names.length, mode, 1_024, 16_384);
+        for (let i = 0; i < 10_000; i++) rows.write(task(i), MACHINES);
+        if (end) {
+          rows.end();
+          // the caller's other work: the helper finishes meanwhile, or has, before close() collects
+          const until = Date.now() + 50;
+          while (Date.now() < until);
+        }
+        return rows.close();
+      };
+      const late = figures(`ended-late-${mode}.arrow`, false);
+      const early = figures(`ended-early-${mode}.arrow`, true);
+      expect(early, mode).toEqual(late);
+      expect(readFileSync(join(root, `ended-early-${mode}.arrow`)).equals(plain), mode).toBe(true);
+      // closed at once after end(): close() waits for the helper still finishing
+      const rows = new TaskRows(join(root, `ended-closed-${mode}.arrow`), SPECS, RESOURCES.names.length, mode, 1_024, 16_384);
+      for (let i = 0; i < 10_000; i++) rows.write(task(i), MACHINES);
+      rows.end();
+      expect(rows.close(), mode).toEqual(late);
+      expect(readFileSync(join(root, `ended-closed-${mode}.arrow`)).equals(plain), mode).toBe(true);
+    }
+  });
+
+  it('let the helper thread finish the file, then take the next run, when aborted after the rows ended', () => {
+    const path = join(root, 'ended-then-aborted.arrow');
+    const rows = new TaskRows(path, SPECS, 3, 'thread', 1_024);
+    for (let i = 0; i < 3_000; i++) rows.write(task(i), MACHINES);
+    rows.end();
+    rows.abort();
+    // abort() came back only once the helper was done with the file: whole, not being written
+    expect(readArrowRows(path)).toHaveLength(3_000);
+    const after = write('after-ended-abort.arrow', 2_000, 'thread');
+    expect(after.threaded).toBe(true);
+    expect(readArrowRows(after.path)).toHaveLength(2_000);
+  });
+
   it('let the helper thread take the next run after an aborted one', () => {
     const path = join(root, 'aborted.arrow');
     const rows = new TaskRows(path, SPECS, 3, 'thread', 1_024);
