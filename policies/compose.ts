@@ -49,8 +49,15 @@ export function composedPolicy(
       };
       // for orders that pass over known misfits themselves: a task left waiting fits nowhere
       const misfit = placement.misfit === undefined ? undefined : (task: TaskView): boolean => (!askAtOnce && !view.mayFit(task)) || placement.misfit?.(task) === true;
-      // a task left waiting by the last round, in a round that asks only about those that may fit now
-      const olderVisitor = (task: TaskView): boolean => !(waiting as WaitingMisfits).mayFitNow(task) || visitor(task);
+      // a task left waiting by the last round, in a round that asks only about those that may fit
+      // now; the others still fit nowhere and are told to the memory again, which starts such a
+      // round afresh and so forgets the tasks that have left since
+      const olderVisitor = (task: TaskView): boolean => {
+        const w = waiting as WaitingMisfits;
+        if (w.mayFitNow(task)) return visitor(task);
+        if (!w.sameShape(task)) w.refused(task);
+        return true;
+      };
       // the lightest hook the parts allow: without a stopped hook a finish need not read the task's record (see Scheduler.stopped)
       const stopped =
         order.stopped !== undefined || placement.stopped !== undefined
@@ -82,7 +89,7 @@ export function composedPolicy(
           out = decisions;
           onlyMisfits = true;
           const plan = waiting === null ? 'ask' : waiting.plan();
-          waiting?.start(plan !== 'ask');
+          waiting?.start(plan === 'skip');
           if (plan === 'ask') order.visit(visitor, misfit);
           else order.visitAddedSince?.((waiting as WaitingMisfits).mark, visitor, plan === 'filter' ? olderVisitor : undefined);
           out = null;

@@ -1,6 +1,6 @@
 // The misfit memories (fenzo placement, composed rounds): turning known misfits down at once never changes a decision.
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { resolvePolicy } from '../../../policies/index.js';
 import { Misfits } from '../../../policies/fenzo/misfits.js';
 import { WaitingMisfits } from '../../../policies/waiting-misfits.js';
@@ -39,6 +39,9 @@ describe('the misfit memory decides as no memory', () => {
     ['indexed memorySpreader', 'fifo+fenzo', { fitness: 'memorySpreader', mode: 'indexed', spreaderFillVeto: false }, false],
     ['exact default with co-task rules', 'fifo+fenzo', {}, true],
     ['tiered queue, indexed cpuBinPacker with rules', 'fenzo-tiers+fenzo', { fitness: 'cpuBinPacker', mode: 'indexed', tiers: { a: 0, b: 1 } }, true],
+    // composed rounds' memory (WaitingMisfits) under other placements; the forgetful view makes every round ask about every task
+    ['fifo+best-fit', 'fifo+best-fit', {}, false],
+    ['fifo+first-fit', 'fifo+first-fit', {}, false],
   ];
   for (const [label, name, options, rules] of variants) {
     it(`${label}: same decisions and outcomes over generated runs with machine changes`, async () => {
@@ -95,5 +98,37 @@ describe('WaitingMisfits', () => {
     expect(waiting.sameShape(task(Float64Array.of(4, 8), none))).toBe(false);
     waiting.start(true);
     expect(waiting.sameShape(task(demand, none))).toBe(false);
+  });
+
+  it('a composed round carries the minimum over only after skipping the tasks left waiting, and hears again of each that a filtering round passes over', async () => {
+    const spies = (['plan', 'start', 'mayFitNow', 'sameShape', 'refused'] as const).map((name) => [name, vi.spyOn(WaitingMisfits.prototype, name)] as const);
+    try {
+      for (const { s, picks, events, shared } of fc.sample(arbRun, { numRuns: 60, seed: 7 })) {
+        await simulate(s.spec, tasksOf(s, picks, false, shared), resolvePolicy('fifo+best-fit', {} as never), { chunkSize: s.chunkSize, machineEvents: events, maxAttempts: 2 });
+      }
+      // every call, in the order made: name, argument, result
+      const calls = spies
+        .flatMap(([name, spy]) => spy.mock.invocationCallOrder.map((order, i) => ({ order, name, arg: spy.mock.calls[i]?.[0] as unknown, result: spy.mock.results[i]?.value as unknown })))
+        .sort((a, b) => a.order - b.order);
+      let filtered = 0;
+      let passedOver = 0;
+      calls.forEach((call, i) => {
+        if (call.name === 'plan') {
+          expect(calls[i + 1]).toMatchObject({ name: 'start', arg: call.result === 'skip' });
+          if (call.result === 'filter') filtered++;
+        }
+        if (call.name === 'mayFitNow' && call.result === false) {
+          passedOver++;
+          // the memory is told of it, unless a task of the very same shape was refused this round
+          expect(calls[i + 1]).toMatchObject({ name: 'sameShape', arg: call.arg });
+          if (calls[i + 1]?.result === false) expect(calls[i + 2]).toMatchObject({ name: 'refused', arg: call.arg });
+        }
+      });
+      // the generated runs do filter, and pass tasks over
+      expect(filtered).toBeGreaterThan(0);
+      expect(passedOver).toBeGreaterThan(0);
+    } finally {
+      vi.restoreAllMocks();
+    }
   });
 });
