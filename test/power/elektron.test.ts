@@ -94,7 +94,7 @@ groups:
 
   it('a profile naming a power class no machine has is an input error', () => {
     const policy = resolvePolicy('elektron-bin-packing', { task_watts: { '*': { watts: 10, class_watts: { Z: 5 } } } });
-    return runScenario(useTempDirs('elektron-bad')(), { cluster: CLUSTER, trace: TRACE, policy: 'elektron-bin-packing', options: policy.options }).then(
+    return runScenario(dirs(), { cluster: CLUSTER, trace: TRACE, policy: 'elektron-bin-packing', options: policy.options }).then(
       () => expect.unreachable(),
       (error: Error) => {
         expect(isInputError(error)).toBe(true);
