@@ -30,8 +30,8 @@ export type WaitingPlan = 'skip' | 'filter' | 'ask';
  * those tasks. Such a task could only fit now on a machine that gained room since, so a later
  * round passes them over wholesale when nothing grew, or when every machine that grew lacks, in
  * some dimension, even that minimum ('skip'); otherwise it passes over each whose demand exceeds,
- * in some dimension, the most room any of those machines has ('filter'), and is told of it again
- * ({@link refused}). A minimum carried over 'filter' rounds would still count tasks placed since:
+ * in some dimension, the most room any of those machines has ('filter'), telling {@link refused}
+ * of each such task again. A minimum carried over 'filter' rounds would still count tasks placed since:
  * in the benchmark's 1 M-task best-fit run, 437 k rounds filtered and visited 10.3 M tasks; with
  * the minimum taken afresh, 119 k rounds visit 3.6 M, and the others are skipped.
  */
