@@ -16,20 +16,6 @@ export const MAX_SLOTS = SLOT_SPAN;
  * best-fit skip runs of machines tight on other dimensions) precise, at little cost to updates.
  */
 const ORDER_CHUNK = 32;
-/** Bucket keys of a free order split by a second dimension: quantity × CLASS_SPAN + class. */
-export const CLASS_SPAN = 64;
-/** A split free order keeps up to this many buckets per bucket of a plain order. */
-const CLASSES_PER_QUANTITY = 8;
-
-/**
- * The class of free room `v` in a split free order: 0 below 1, else the bit length of its whole
- * part, capped at 32. Machines whose room differs by more than a factor of two land in
- * different classes, so a bucket of a class short of a demand is skipped whole by its bound.
- */
-export function roomClass(v: number): number {
-  return v < 1 ? 0 : v >= 2 ** 31 ? 32 : 32 - Math.clz32(v);
-}
-
 /** How many of the latest growths {@link Cluster.grownMachine} remembers (a power of two: the log is indexed by k & (GROW_LOG − 1)). */
 export const GROW_LOG = 64;
 
@@ -62,12 +48,6 @@ export interface FreeOrder {
   readonly dim: number;
   /** With `lowSlotsFirstFromTop`, equal quantities scan lowest slot first when going down. */
   readonly lowSlotsFirstFromTop: boolean;
-  /**
-   * A second dimension whose free room splits each quantity's bucket by its class (see
-   * {@link roomClass}), or -1: buckets are then keyed quantity × {@link CLASS_SPAN} + class, for
-   * {@link FreeBuckets.leastSlotInGroups}. The sorted keys it falls back to ignore it.
-   */
-  readonly by: number;
   /**
    * Each chunk's bound is at least the per-dimension maximum free room of the machines in it. Current
    * only as returned by {@link Cluster.settled}.
@@ -301,11 +281,11 @@ export class Cluster {
    * An index of up machines ordered by free quantity in dimension `dim`, kept current from now on.
    * Made on first request, shared by everyone asking for the same order.
    */
-  freeOrder(dim: number, lowSlotsFirstFromTop: boolean, by = -1): FreeOrder {
-    const existing = this.orders.find((o) => o.dim === dim && o.lowSlotsFirstFromTop === lowSlotsFirstFromTop && o.by === by);
+  freeOrder(dim: number, lowSlotsFirstFromTop: boolean): FreeOrder {
+    const existing = this.orders.find((o) => o.dim === dim && o.lowSlotsFirstFromTop === lowSlotsFirstFromTop);
     if (existing !== undefined) return existing;
     const n = this.speed.length;
-    const order: FreeOrder = { dim, lowSlotsFirstFromTop, by, keys: new SortedKeys(this.dims, ORDER_CHUNK, lowSlotsFirstFromTop ? keyPositionFromTop : keyPosition), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n), buckets: this.newBuckets(n, by) };
+    const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK, lowSlotsFirstFromTop ? keyPositionFromTop : keyPosition), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n), buckets: this.newBuckets(n) };
     this.orders.push(order);
     for (let m = 0; m < this.slots; m++) this.mark(order, m);
     return order;
@@ -339,23 +319,20 @@ export class Cluster {
    * order has fallen back to sorted keys, with every machine marked for `settled` to key.
    */
   private settleBuckets(order: FreeOrder, buckets: FreeBuckets): boolean {
-    const { changed, marked, dim, by } = order;
+    const { changed, marked } = order;
     const dims = this.dims;
-    const free = this.free;
     for (let i = 0; i < order.changedCount; i++) {
       const m = changed[i] as number;
       if (this.up[m] !== 1) {
         buckets.remove(m);
       } else {
-        const q = free[m * dims + dim] as number;
-        // a split order's key needs a whole quantity: another keeps the order in sorted keys
-        const key = by < 0 ? q : Number.isInteger(q) ? q * CLASS_SPAN + roomClass(free[m * dims + by] as number) : NaN;
-        if (key === buckets.quantityOf(m)) {
-          // same key, room changed in other dimensions: the bucket's bound must still cover it
-          buckets.raise(m, free, m * dims);
+        const q = this.free[m * dims + order.dim] as number;
+        if (q === buckets.quantityOf(m)) {
+          // same quantity, room changed in other dimensions: the bucket's bound must still cover it
+          buckets.raise(m, this.free, m * dims);
         } else {
           buckets.remove(m);
-          if (key !== key || !buckets.add(m, key, free, m * dims)) {
+          if (!buckets.add(m, q, this.free, m * dims)) {
             // every machine is keyed from scratch, each listed once
             order.buckets = null;
             for (let k = 0; k < order.changedCount; k++) marked[changed[k] as number] = 0;
@@ -372,8 +349,8 @@ export class Cluster {
   }
 
   /** Buckets for a free order over `slots` machines, or null where sorted keys serve better. */
-  private newBuckets(slots: number, by: number): FreeBuckets | null {
-    return this.freeBuckets > 0 && FreeBuckets.fits(slots) ? new FreeBuckets(this.dims, slots, by < 0 ? this.freeBuckets : this.freeBuckets * CLASSES_PER_QUANTITY) : null;
+  private newBuckets(slots: number): FreeBuckets | null {
+    return this.freeBuckets > 0 && FreeBuckets.fits(slots) ? new FreeBuckets(this.dims, slots, this.freeBuckets) : null;
   }
 
   /** Notes that machine `m` must be re-keyed in `order` before the order is next read. */
@@ -402,7 +379,7 @@ export class Cluster {
    */
   private reindex(m: number, change?: Float64Array, grew = false): void {
     this.tree.update(m, this.free, m * this.dims, this.up[m] === 1);
-    for (const order of this.orders) if (change === undefined || grew || change[order.dim] !== 0 || (order.by >= 0 && change[order.by] !== 0)) this.mark(order, m);
+    for (const order of this.orders) if (change === undefined || grew || change[order.dim] !== 0) this.mark(order, m);
   }
 
   private ensureRoom(slots: number): void {
@@ -421,7 +398,7 @@ export class Cluster {
       order.marked = ensureLength(order.marked, n);
       if (order.buckets !== null) {
         // bitsets sized for the old slots: new ones, filled again at the next read
-        order.buckets = this.newBuckets(n, order.by);
+        order.buckets = this.newBuckets(n);
         for (let m = 0; m < this.slots; m++) this.mark(order, m);
       }
     }

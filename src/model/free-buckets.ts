@@ -5,10 +5,8 @@ import { copyFew, fillFew } from '../typed-array.js';
 
 /** Bytes of bitsets a FreeBuckets may hold: it takes fewer buckets on larger clusters. */
 const BITSET_BYTES = 8 << 20;
-/** Most buckets (distinct quantities) a plain free order's FreeBuckets holds at once, whatever the cluster's size (a split one takes more: see Cluster.freeOrder). */
+/** Most buckets (distinct quantities) a FreeBuckets holds at once, whatever the cluster's size. */
 export const MAX_BUCKETS = 256;
-/** Above every slot: a bucket walk with no limit. */
-const NO_SLOT = 2 ** 31 - 1;
 /** Fewer buckets than this are not worth having: the caller keeps sorted keys instead. */
 const MIN_BUCKETS = 16;
 
@@ -47,7 +45,7 @@ export class FreeBuckets {
 
   /** Whether a cluster of `slots` machines may use buckets at all. */
   static fits(slots: number): boolean {
-    return Math.min(MAX_BUCKETS, bucketLimit(slots)) >= MIN_BUCKETS;
+    return bucketLimit(slots) >= MIN_BUCKETS;
   }
 
   constructor(private readonly dims: number, slots: number, limit = MAX_BUCKETS) {
@@ -137,37 +135,10 @@ export class FreeBuckets {
       if ((this.values[v] as number) < atLeast) return -1;
       const b = this.order[v] as number;
       if (this.sizes[b] === 0) continue;
-      const m = this.visitBucket(b, visit, demand, free, NO_SLOT);
+      const m = this.visitBucket(b, visit, demand, free);
       if (m >= 0) return m;
     }
     return -1;
-  }
-
-  /**
-   * The lowest-slot machine with room for `demand` (free vectors in `free`, `dims` numbers per
-   * slot) in the least group of quantities ≥ `atLeast` that has one, where a group is every
-   * quantity with the same `Math.floor(q / span)`; -1 if none. An owner that keys machines by a
-   * main quantity times `span` plus a class of their room on a second dimension gets its main
-   * order back, and the buckets of a class short of room are skipped whole by their bounds. Only
-   * machines with room are visited, each group's buckets in turn, and `visit` turns machines down;
-   * it must have no side effects, as machines past the answer may be visited.
-   */
-  leastSlotInGroups(atLeast: number, span: number, visit: (m: number) => boolean, demand: Float64Array, free: Float64Array): number {
-    let best = -1;
-    let group = NaN;
-    for (let v = lowerBoundIn(this.values, 0, this.live, atLeast); v < this.live; v++) {
-      const g = Math.floor((this.values[v] as number) / span);
-      if (g !== group) {
-        if (best >= 0) return best;
-        group = g;
-      }
-      const b = this.order[v] as number;
-      if (this.sizes[b] === 0) continue;
-      // a later bucket of the group counts only with a lower slot
-      const m = this.visitBucket(b, visit, demand, free, best < 0 ? NO_SLOT : best);
-      if (m >= 0) best = m;
-    }
-    return best;
   }
 
   /** The held machines of each quantity, ascending (a copy, for checks and tests). */
@@ -177,18 +148,18 @@ export class FreeBuckets {
       const b = this.order[v] as number;
       if (this.sizes[b] === 0) continue;
       const machines: number[] = [];
-      this.visitBucket(b, (m) => (machines.push(m), false), undefined, undefined, NO_SLOT);
+      this.visitBucket(b, (m) => (machines.push(m), false));
       out.push({ quantity: this.values[v] as number, machines, bound: Array.from(this.bounds.subarray(b * this.dims, (b + 1) * this.dims)) });
     }
     return out;
   }
 
   /**
-   * Visits bucket `b`'s machines below slot `before` by ascending slot until `visit` returns true;
-   * returns that machine or -1. With `demand`, only machines with room for it (and none if the
-   * bucket's bound falls short); a bucket scanned to its end then gets its bound tightened.
+   * Visits bucket `b`'s machines by ascending slot until `visit` returns true; returns that
+   * machine or -1. With `demand`, only machines with room for it (and none if the bucket's bound
+   * falls short); a bucket scanned to its end then gets its bound tightened.
    */
-  private visitBucket(b: number, visit: (m: number) => boolean, demand: Float64Array | undefined, free: Float64Array | undefined, before: number): number {
+  private visitBucket(b: number, visit: (m: number) => boolean, demand?: Float64Array, free?: Float64Array): number {
     const dims = this.dims;
     const at = b * dims;
     const withRoom = demand !== undefined && free !== undefined;
@@ -205,8 +176,6 @@ export class FreeBuckets {
         const w = (j << 5) + lowestBit(summary);
         for (let word = this.words[words + w] as number; word !== 0; word &= word - 1) {
           const m = (w << 5) + lowestBit(word);
-          // slots only grow from here, and the bucket was not seen whole: its bound stays
-          if (m >= before) return -1;
           let fitsAll = true;
           if (withRoom) {
             const base = m * dims;
@@ -258,9 +227,9 @@ export class FreeBuckets {
   }
 }
 
-/** Buckets whose bitsets for `slots` machines fit in {@link BITSET_BYTES} (the owner's limit may be lower). */
+/** Buckets whose bitsets for `slots` machines fit in {@link BITSET_BYTES}, at most {@link MAX_BUCKETS}. */
 function bucketLimit(slots: number): number {
-  return Math.floor(BITSET_BYTES / (4 * Math.max(1, Math.ceil(slots / 32))));
+  return Math.min(MAX_BUCKETS, Math.floor(BITSET_BYTES / (4 * Math.max(1, Math.ceil(slots / 32)))));
 }
 
 /** The index (0–31) of the lowest set bit of a non-zero 32-bit word. */

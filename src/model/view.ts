@@ -3,7 +3,7 @@ import type { Micros } from '../engine/time.js';
 import type { ClusterView } from '../policy.js';
 import type { GroupPower } from '../power/spec.js';
 import type { Attributes, Constraint } from './constraints.js';
-import { CLASS_SPAN, Cluster, GROW_LOG, SLOT_SPAN, type FreeOrder } from './cluster.js';
+import { Cluster, GROW_LOG, SLOT_SPAN, type FreeOrder } from './cluster.js';
 import { scanWithRoom, type KeyLayout } from './room-scan.js';
 import type { TaskView } from './task.js';
 import { copyFew } from '../typed-array.js';
@@ -31,8 +31,6 @@ export class LiveClusterView implements ClusterView {
   /** The cluster's free orders by dimension, ascending-slot ties (up) and from-top ties (down), once asked for. */
   private readonly ordersUp: (FreeOrder | undefined)[] = [];
   private readonly ordersDown: (FreeOrder | undefined)[] = [];
-  /** fitByFree's orders going up, split by a second dimension (see FreeOrder.by), once asked for. */
-  private readonly splitOrdersUp: (FreeOrder | undefined)[] = [];
   private readonly acceptKeyUp = (key: number): boolean => this.scanVisit(Cluster.slotOfKey(this.scanOrder as FreeOrder, key));
   private readonly acceptKeyDown = (key: number): boolean => {
     if (key < this.scanFloor) return (this.stoppedShort = true);
@@ -147,7 +145,7 @@ export class LiveClusterView implements ClusterView {
       this.fitTask = task;
       const visit = constraints.length === 0 ? this.anyMachine : this.constraintsHold;
       const atLeast = demand[dim] as number;
-      m = direction === 'up' ? this.bestFitUp(dim, atLeast, visit, demand) : this.scanByFreeDown(dim, atLeast, visit, demand);
+      m = direction === 'up' ? this.scanByFreeUp(dim, atLeast, visit, demand) : this.scanByFreeDown(dim, atLeast, visit, demand);
     }
     if (m < 0) {
       noFit.remember(demand, constraints);
@@ -170,21 +168,6 @@ export class LiveClusterView implements ClusterView {
     const key = keys.findUp(atLeast * SLOT_SPAN, this.acceptKeyUp);
     return key < 0 ? -1 : Cluster.slotOfKey(order, key);
   }
-  /**
-   * The machine with room for `demand` (and `visit`'s approval) that has the least free quantity
-   * ≥ `atLeast` on `dim`, ties to the lowest slot: scanByFreeUp's answer, from an order whose
-   * buckets are split by free room on a second dimension (the first other than `dim`), so that
-   * machines short of room there are skipped a bucket at a time. `visit` must have no side effects.
-   */
-  private bestFitUp(dim: number, atLeast: number, visit: (machine: number) => boolean, demand: Float64Array): number {
-    const cluster = this.cluster;
-    if (cluster.dims < 2) return this.scanByFreeUp(dim, atLeast, visit, demand);
-    const order = (this.splitOrdersUp[dim] ??= cluster.freeOrder(dim, false, dim === 0 ? 1 : 0));
-    const keys = cluster.settled(order);
-    if (order.buckets !== null) return order.buckets.leastSlotInGroups(atLeast * CLASS_SPAN, CLASS_SPAN, visit, demand, cluster.free);
-    return scanWithRoom(keys, IN_SLOT_ORDER, atLeast * SLOT_SPAN, demand, cluster.free, cluster.dims, visit, 1);
-  }
-
   /** The entry of the failure memory for this demand, dimension and direction, or -1. */
   private failureEntry(demand: Float64Array, constraints: readonly Constraint[], dim: number, direction: 'up' | 'down'): number {
     const dims = this.cluster.dims;

@@ -13,10 +13,7 @@ const op = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant('set' as const), m: slot, q: fc.integer({ min: 0, max: 12 }), other: fc.integer({ min: 0, max: 9 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('remove' as const), m: slot }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('scan' as const), atLeast: fc.integer({ min: -1, max: 13 }), up: fc.boolean(), need: fc.integer({ min: 0, max: 9 }), odd: fc.boolean() }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('groups' as const), atLeast: fc.integer({ min: -1, max: 13 }), need: fc.integer({ min: 0, max: 9 }), odd: fc.boolean() }) },
 );
-/** Quantities per group in the 'groups' scans: quantity q is in group ⌊q / SPAN⌋. */
-const SPAN = 4;
 
 describe('FreeBuckets', () => {
   it('holds, moves and scans machines as a naive list does', () => {
@@ -45,19 +42,6 @@ describe('FreeBuckets', () => {
           } else if (o.op === 'remove') {
             buckets.remove(o.m);
             held.delete(o.m);
-          } else if (o.op === 'groups') {
-            // the least group (⌊q / SPAN⌋, q ≥ atLeast) holding a machine with room `need` on the
-            // other dimension (and the visitor's consent); in it, the lowest slot
-            const demand = Float64Array.of(0, o.need);
-            const accept = (m: number): boolean => !o.odd || m % 2 === 1;
-            let best = -1;
-            for (const [m, q] of held) {
-              if (q < o.atLeast || (free[m * DIMS + 1] as number) < o.need || !accept(m)) continue;
-              const g = Math.floor(q / SPAN);
-              const bg = best < 0 ? Infinity : Math.floor((held.get(best) as number) / SPAN);
-              if (g < bg || (g === bg && m < best)) best = m;
-            }
-            expect(buckets.leastSlotInGroups(o.atLeast, SPAN, accept, demand, free)).toBe(best);
           } else {
             // up: least quantity ≥ atLeast; down: the most; ties to the lowest slot. Needs room
             // `need` on the other dimension; `odd` also turns even slots down in the visitor.

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLASS_SPAN, Cluster, roomClass } from '../../src/model/cluster.js';
+import { Cluster } from '../../src/model/cluster.js';
 import { MAX_BUCKETS } from '../../src/model/free-buckets.js';
 import { NONE, parseConstraints } from '../../src/model/constraints.js';
 import type { TaskView } from '../../src/model/task.js';
@@ -46,12 +46,6 @@ const MODES = [
   ['sorted keys', 0],
 ] as const;
 
-describe('roomClass', () => {
-  it('gives the bit length of the whole part, 0 below 1 and 32 from 2^31 on', () => {
-    expect([0, 0.5, 1, 1.9, 2, 3, 4, 7, 8, 1023, 1024, 2 ** 31 - 1, 2 ** 31, 2 ** 40].map(roomClass)).toEqual([0, 0, 1, 1, 2, 2, 3, 3, 4, 10, 11, 31, 32, 32]);
-  });
-});
-
 describe.each(MODES)('free-ordered scans with roomFor, %s', (_mode, freeBuckets) => {
   it('pick what the plain scans pick', () => {
     fc.assert(
@@ -59,10 +53,7 @@ describe.each(MODES)('free-ordered scans with roomFor, %s', (_mode, freeBuckets)
         const c = cluster(freeBuckets);
         const view = new LiveClusterView(c, () => 0);
         // make every order now, so that all the operations below go through their upkeep
-        for (let d = 0; d < DIMS; d++) {
-          view.scanByFreeUp(d, 0, () => true);
-          c.freeOrder(d, false, d === 0 ? 1 : 0);
-        }
+        for (let d = 0; d < DIMS; d++) view.scanByFreeUp(d, 0, () => true);
         const placed: [number, Float64Array][] = [];
         for (const o of ops) {
           if (o.op === 'allocate') {
@@ -119,11 +110,9 @@ describe.each(MODES)('free-ordered scans with roomFor, %s', (_mode, freeBuckets)
             expect(view.scanByFreeUp(o.dim, atLeast, accept, d)).toBe(up);
             expect(view.scanByFreeDown(o.dim, atLeast, accept, d)).toBe(down);
             // the orders, read after whatever changed since they were last read, hold exactly the
-            // up machines' keys, and each chunk's bound covers the free room of the machines in it;
-            // fitByFree's order up is split by room on a second dimension (keys q × CLASS_SPAN + class)
-            const by = o.dim === 0 ? 1 : 0;
-            for (const [fromTop, split] of [[false, -1], [true, -1], [false, by]] as const) {
-              const order = c.freeOrder(o.dim, fromTop, split);
+            // up machines' keys, and each chunk's bound covers the free room of the machines in it
+            for (const fromTop of [false, true]) {
+              const order = c.freeOrder(o.dim, fromTop);
               const keys = c.settled(order);
               if (order.buckets !== null) {
                 // held in buckets: each up machine once, at its quantity, under its bucket's bound
@@ -140,10 +129,7 @@ describe.each(MODES)('free-ordered scans with roomFor, %s', (_mode, freeBuckets)
                 }
                 expect(uncovered).toBe(0);
                 const expectedAt = new Map<number, number>();
-                for (let m = 0; m < MACHINES; m++) {
-                  const q = c.free[m * DIMS + o.dim] as number;
-                  if (c.up[m] === 1) expectedAt.set(m, split < 0 ? q : q * CLASS_SPAN + roomClass(c.free[m * DIMS + split] as number));
-                }
+                for (let m = 0; m < MACHINES; m++) if (c.up[m] === 1) expectedAt.set(m, c.free[m * DIMS + o.dim] as number);
                 expect([...heldAt].sort((a, b) => a[0] - b[0])).toEqual([...expectedAt]);
                 continue;
               }
@@ -227,32 +213,6 @@ describe.each(MODES)('free-ordered scans with roomFor, %s', (_mode, freeBuckets)
     expect(view.fitByFree(task, 0, 'up')).toBe(-1);
     regrow(40, 5);
     expect(view.fitByFree(task, 0, 'up')).toBe(40);
-  });
-
-  it('keeps best-fit exact when its split order falls back to sorted keys', () => {
-    const c = cluster(freeBuckets);
-    const view = new LiveClusterView(c, () => 0);
-    const task = (a: number, b: number): TaskView => ({ demand: Float64Array.of(a, b, 0), constraints: NONE }) as unknown as TaskView;
-    const bestFit = (t: TaskView): number => {
-      let best = -1;
-      for (let m = 0; m < MACHINES; m++) if (c.hasRoom(m, t.demand) && (best < 0 || (c.free[m * DIMS] as number) < (c.free[best * DIMS] as number))) best = m;
-      return best;
-    };
-    // x machines 0–74 at 8 on a, y machines 75–149 at 6; then room on b spread over classes 0–4
-    for (let m = 0; m < MACHINES; m++) c.allocate(m, Float64Array.of(m % 5, m % 8, 0));
-    expect(view.fitByFree(task(2, 3), 0, 'up')).toBe(bestFit(task(2, 3)));
-    // a demand that is not whole: machines with exactly its whole part on a have too little
-    expect(view.fitByFree(task(2.01, 1), 0, 'up')).toBe(bestFit(task(2.01, 1)));
-    expect(c.free[bestFit(task(2.01, 1)) * DIMS]).toBe(3);
-    const order = c.freeOrder(0, false, 1);
-    c.settled(order);
-    // 9 quantities on a, each split by up to 5 classes on b: more buckets than 3 × 8 (the limit when buckets run out early)
-    expect(order.buckets === null).toBe(freeBuckets < 5);
-    // a machine whose room on a is not whole has no split key: the order goes to sorted keys
-    c.allocate(3, Float64Array.of(0.5, 0, 0));
-    expect(view.fitByFree(task(1, 1), 0, 'up')).toBe(bestFit(task(1, 1)));
-    expect(order.buckets).toBe(null);
-    for (const [a, b] of [[1, 1], [2, 3], [3, 7], [6, 1], [7, 2]] as const) expect(view.fitByFree(task(a, b), 0, 'up')).toBe(bestFit(task(a, b)));
   });
 
   it('sees room a machine regains on dimensions that do not move its key', () => {
