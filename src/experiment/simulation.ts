@@ -82,13 +82,15 @@ export class PolicyError extends Error {
 // Fields of a live slot in Simulation's slotInts: a counter bumped whenever the slot's finish
 // event becomes stale; the neighbours in its machine's list of running tasks (-1: none; kept only
 // when machines can change); the task's tenant number, its machine while it runs (-1 before), and
-// 1 if its finish may skip the task's record altogether (see RunObserver.taskFinished).
+// 1 if its finish may skip the task's record altogether (see RunObserver.taskFinished), and while
+// the task waits, where its record sits in Simulation's waitingRecords (-1 once it runs).
 const SLOT_GENERATION = 0;
 const SLOT_NEXT = 1;
 const SLOT_PREV = 2;
 const SLOT_TENANT = 3;
 const SLOT_MACHINE = 4;
 const SLOT_QUICK = 5;
+const SLOT_WAITING = 6;
 /** Int32 fields a slot takes: a power of two, so that slots never straddle cache lines. */
 const SLOT_FIELDS = 8;
 
@@ -132,7 +134,18 @@ export class Simulation implements ClusterControl {
   private machineAt: Micros = Infinity;
   private arrivals = 0;
   private handled = 0;
+  /**
+   * Per live slot: the record of the attempt running there, when it is kept (see
+   * {@link keepsRunningRecords}; a task that runs to the end or completes a dependency always is).
+   */
   private readonly live: (Task | undefined)[] = [];
+  /**
+   * The records of the waiting attempts, each at its slot's SLOT_WAITING position; freed positions
+   * are reused. A small table of its own: storing every arriving record (a young object) into the
+   * large, long-lived `live` table cost a write-barrier call per task, about 3 % of a run's main thread.
+   */
+  private readonly waitingRecords: (Task | undefined)[] = [];
+  private readonly freeWaiting: number[] = [];
   /**
    * Per live slot, {@link SLOT_FIELDS} integers side by side (one access touches one cache line,
    * where separate arrays cost a miss each on a large run): see SLOT_GENERATION and the fields after it.
@@ -295,7 +308,7 @@ export class Simulation implements ClusterControl {
     if (this.end > this.engine.now) this.engine.advanceTo(this.end);
     while (this.nextSample <= this.end) this.takeSample();
     this.ledger.finish(this.end);
-    const remaining = this.live.filter((t): t is Task => t !== undefined).sort((a, b) => a.uid - b.uid);
+    const remaining = [...this.live, ...this.waitingRecords].filter((t): t is Task => t !== undefined).sort((a, b) => a.uid - b.uid);
     for (const task of remaining) this.observer.taskEnded(task, this, task.slot);
     // tasks whose dependencies never completed were never submitted: reported as still waiting
     for (const spec of this.dependencies.held()) this.observer.taskEnded(makeTask(spec, this.admitted++), this, -1);
@@ -306,7 +319,9 @@ export class Simulation implements ClusterControl {
   /** True if `task` is live and waiting, i.e. a valid target for a placement. */
   isPending(task: TaskView): boolean {
     const slot = (task as Task).slot;
-    return task.state === 'waiting' && slot >= 0 && this.live[slot] === task;
+    if (task.state !== 'waiting' || !(slot >= 0)) return false;
+    const w = this.slotInts[slot * SLOT_FIELDS + SLOT_WAITING] as number;
+    return w >= 0 && this.waitingRecords[w] === task;
   }
 
   // ClusterControl: what controllers may do.
@@ -368,7 +383,7 @@ export class Simulation implements ClusterControl {
   }
 
   visitPending(visit: (task: TaskView) => boolean): void {
-    const pending = this.live.filter((t): t is Task => t !== undefined && t.state === 'waiting').sort((a, b) => a.uid - b.uid);
+    const pending = this.waitingRecords.filter((t): t is Task => t !== undefined).sort((a, b) => a.uid - b.uid);
     for (const task of pending) if (!visit(task)) return;
   }
 
@@ -536,6 +551,7 @@ export class Simulation implements ClusterControl {
     this.running++;
     const slot = task.slot;
     this.slotInts[slot * SLOT_FIELDS + SLOT_MACHINE] = m;
+    this.letGoWaiting(slot);
     if (this.dynamicMachines) this.linkOnMachine(slot, m);
     this.scheduler.removed(task);
     this.changed();
@@ -544,8 +560,8 @@ export class Simulation implements ClusterControl {
       this.scheduleFinish(slot, now + Math.round(task.duration / (this.cluster.speed[m] as number)));
     }
     this.observer.taskStarted?.(task, slot, this);
-    // its finish will not read the record (a quick finish), and nothing else can: let go of it
-    if (!this.keepsRunningRecords && task.duration !== null && this.slotInts[slot * SLOT_FIELDS + SLOT_QUICK] === 1) this.live[slot] = undefined;
+    // unless its finish will not read the record (a quick finish) and nothing else can, keep it
+    if (this.keepsRunningRecords || task.duration === null || this.slotInts[slot * SLOT_FIELDS + SLOT_QUICK] !== 1) this.live[slot] = task;
   }
 
   /** (Re)schedules the finish of the task running in `slot`; an earlier finish event of it becomes stale. */
@@ -560,8 +576,8 @@ export class Simulation implements ClusterControl {
       this.release(slot);
       this.scheduler.released?.(this.slotInts[slot * SLOT_FIELDS + SLOT_TENANT] as number, this.slotDemand[slot] as Float64Array);
       (this.observer.taskFinished as (slot: number, sim: Simulation) => void)(slot, this);
-      // unless records of running attempts are kept, place() let go of this one already: the
-      // store would only pull a cold line of the table into the cache
+      // unless records of running attempts are kept, place() never stored this one: the store
+      // would only pull a cold line of the table into the cache
       if (this.keepsRunningRecords) this.live[slot] = undefined;
       this.freeSlot(slot);
     } else {
@@ -731,13 +747,12 @@ export class Simulation implements ClusterControl {
     let slot = this.freeSlots.pop();
     if (slot === undefined) {
       slot = this.live.length;
-      this.live.push(task);
+      this.live.push(undefined);
       this.slotDemand.push(task.demand);
       // a new slot's generation starts at 0
       this.slotInts = ensureLength(this.slotInts, (slot + 1) * SLOT_FIELDS);
       this.slotFinishAt = ensureLength(this.slotFinishAt, slot + 1);
     } else {
-      this.live[slot] = task;
       this.slotDemand[slot] = task.demand;
     }
     const at = slot * SLOT_FIELDS;
@@ -747,7 +762,24 @@ export class Simulation implements ClusterControl {
     // a task that completes a dependency key must be seen when it ends
     ints[at + SLOT_QUICK] = task.completes === undefined ? 1 : 0;
     if (this.dynamicMachines) this.slotFinishAt[slot] = -1;
+    let w = this.freeWaiting.pop();
+    if (w === undefined) {
+      w = this.waitingRecords.length;
+      this.waitingRecords.push(task);
+    } else {
+      this.waitingRecords[w] = task;
+    }
+    ints[at + SLOT_WAITING] = w;
     task.slot = slot;
+  }
+
+  /** The attempt in `slot` no longer waits: its record leaves the waiting table. */
+  private letGoWaiting(slot: number): void {
+    const field = slot * SLOT_FIELDS + SLOT_WAITING;
+    const w = this.slotInts[field] as number;
+    this.waitingRecords[w] = undefined;
+    this.freeWaiting.push(w);
+    this.slotInts[field] = -1;
   }
 
   private untrack(task: Task, slot: number): void {
