@@ -142,8 +142,13 @@ export class LiveClusterView implements ClusterView {
     // tree anyway: best-fit alone never reads it, and so pays nothing for its upkeep
     let m = -1;
     if (!cluster.tree.isKept || cluster.tree.mayFit(demand)) {
-      this.fitTask = task;
-      const visit = constraints.length === 0 ? this.anyMachine : this.constraintsHold;
+      // only constraintsHold reads the task: a store of a task's record (usually a young object)
+      // into this long-lived view costs a write-barrier call, so it is made only when needed
+      let visit: (machine: number) => boolean = this.anyMachine;
+      if (constraints.length > 0) {
+        this.fitTask = task;
+        visit = this.constraintsHold;
+      }
       const atLeast = demand[dim] as number;
       m = direction === 'up' ? this.scanByFreeUp(dim, atLeast, visit, demand) : this.scanByFreeDown(dim, atLeast, visit, demand);
     }
