@@ -186,6 +186,19 @@ describe('tasks.arrow rows through the ring', () => {
     rows.abort();
   });
 
+  it('refuse a task of a state or kind tasks.arrow has no code for, naming it', () => {
+    const rows = new TaskRows(join(root, 'unknown.arrow'), SPECS, 3, 'inline');
+    const odd = task(1);
+    (odd as { state: string }).state = 'paused';
+    expect(() => rows.write(odd, MACHINES)).toThrow(/Unknown task state "paused"/);
+    const strange = task(2);
+    (strange as { kind: string }).kind = 'Batch';
+    expect(() => rows.started(strange, 0, MACHINES)).toThrow(/Unknown task kind "Batch"/);
+    // known ones are still written after a refusal
+    rows.write(Object.assign(task(3), { state: 'running', kind: 'service' }), MACHINES);
+    rows.abort();
+  });
+
   it('are the same bytes and figures when the caller ends the rows and works on before closing, in every mode', () => {
     const plain = readFileSync(write('not-ended.arrow', 10_000, 'inline').path);
     for (const mode of ['inline', 'thread', 'auto'] as const) {
