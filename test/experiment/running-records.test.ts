@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { benchCluster } from '../../bench/workload.js';
-import { resolveController, resolvePolicy, type ControllerSetup } from '../../policies/index.js';
+import { resolveController, resolvePolicy } from '../../policies/index.js';
 import { secondsToMicros } from '../../src/engine/time.js';
 import { Simulation, type RunInput, type RunObserver } from '../../src/experiment/simulation.js';
 import { NONE } from '../../src/model/constraints.js';
 import { newTaskSpec, type TaskSpec } from '../../src/model/task.js';
 import type { TraceSource } from '../../src/traces/source.js';
+import { tickingController } from '../helpers/controllers.js';
 import { recordedRun, type RecordedRun } from '../helpers/recorded-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clustersim-running-records-'));
@@ -53,22 +54,11 @@ describe('the records of running tasks', () => {
     expect(() => kept.visitRunning(0, () => undefined)).toThrow(/is for controllers/);
     // a controller visits t0 on its machine while it runs, and never after
     const seen: string[][] = [];
-    const watching: ControllerSetup = {
-      name: 'watch',
-      options: {},
-      factory: {
-        description: 'lists the tasks on machine 0',
-        options: {},
-        interval: () => secondsToMicros(0.5),
-        create: ({ control }) => ({
-          tick: () => {
-            const ids: string[] = [];
-            control.visitRunning(0, (t) => void ids.push(t.id));
-            seen.push(ids);
-          },
-        }),
-      },
-    };
+    const watching = tickingController('watch', 0.5, (control) => {
+      const ids: string[] = [];
+      control.visitRunning(0, (t) => void ids.push(t.id));
+      seen.push(ids);
+    });
     // t0 runs from 0 to 1 s and t1 from 2 to 3 s, both on machine 0; the ticks come every 0.5 s
     const trace: TraceSource = { name: 'two', progress: () => null, async *chunks() { yield [task('t0', 0, 1), task('t1', 2, 1)]; } };
     await simulation(quick, { trace, controllers: [watching] }).run();

@@ -1,13 +1,14 @@
 // The simulation keeps the records of waiting attempts in a small table of their own: placements are checked against it, controllers visit it, and the end of a run reports from it.
 import { describe, expect, it } from 'vitest';
 import { benchCluster } from '../../bench/workload.js';
-import { resolvePolicy, type ControllerSetup } from '../../policies/index.js';
+import { resolvePolicy } from '../../policies/index.js';
 import { secondsToMicros } from '../../src/engine/time.js';
 import { PolicyError, Simulation, type RunInput, type RunObserver } from '../../src/experiment/simulation.js';
 import { NONE } from '../../src/model/constraints.js';
 import { newTaskSpec, type TaskSpec, type TaskView } from '../../src/model/task.js';
 import type { Policy } from '../../src/policy.js';
 import type { TraceSource } from '../../src/traces/source.js';
+import { tickingController } from '../helpers/controllers.js';
 
 /** A task of `cpu` millicores for `seconds` (null: to the end), submitted at `submit` seconds. */
 function task(id: string, submit: number, seconds: number | null, cpu = 1_000): TaskSpec {
@@ -98,22 +99,11 @@ describe('the records of waiting tasks', () => {
 
   it('are what controllers visit as pending, in admission order, and only while they wait', async () => {
     const seen: string[][] = [];
-    const watch: ControllerSetup = {
-      name: 'watch',
-      options: {},
-      factory: {
-        description: 'lists the pending tasks',
-        options: {},
-        interval: () => secondsToMicros(1),
-        create: ({ control }) => ({
-          tick: () => {
-            const ids: string[] = [];
-            control.visitPending((t) => (ids.push(t.id), ids.length < 2));
-            seen.push(ids);
-          },
-        }),
-      },
-    };
+    const watch = tickingController('watch', 1, (control) => {
+      const ids: string[] = [];
+      control.visitPending((t) => (ids.push(t.id), ids.length < 2));
+      seen.push(ids);
+    });
     // t0 holds the machine for 2.5 s; t1, t2, t3 (each needing all of it) come at 0.5 s and wait;
     // then t1 runs from 2.5 to 3.5 s, t2 from 3.5 s and t3 from 4.5 s
     const tasks = [task('t0', 0, 2.5, 32_000), task('t1', 0.5, 1, 32_000), task('t2', 0.5, 1, 32_000), task('t3', 0.5, 1, 32_000)];
