@@ -8,10 +8,10 @@ import { benchCluster } from '../../bench/workload.js';
 import { resolveController, resolvePolicy } from '../../policies/index.js';
 import { secondsToMicros } from '../../src/engine/time.js';
 import { Simulation, type RunInput, type RunObserver } from '../../src/experiment/simulation.js';
-import { NONE } from '../../src/model/constraints.js';
-import { newTaskSpec, type TaskSpec } from '../../src/model/task.js';
+import type { TaskSpec } from '../../src/model/task.js';
 import type { TraceSource } from '../../src/traces/source.js';
 import { tickingController } from '../helpers/controllers.js';
+import { simpleTask } from '../helpers/simple-tasks.js';
 import { recordedRun, type RecordedRun } from '../helpers/recorded-run.js';
 
 const root = mkdtempSync(join(tmpdir(), 'clustersim-running-records-'));
@@ -20,10 +20,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 const quiet = { taskEnded: () => undefined, sample: () => undefined };
 const quick: RunObserver = { ...quiet, taskFinished: () => undefined };
 
-/** A task of `seconds` submitted at `submit` seconds. */
-function task(id: string, submit: number, seconds: number | null): TaskSpec {
-  return newTaskSpec({ id, job: 'j', tenant: 'a', priority: 0, kind: 'batch', submit: secondsToMicros(submit), duration: seconds === null ? null : secondsToMicros(seconds), demand: Float64Array.of(1_000, 1_024, 0), constraints: NONE });
-}
+/** A task of one core for `seconds` submitted at `submit` seconds. */
+const task = simpleTask;
 
 /** A run on two machines of one one-second task (or `extra.trace`), with `observer`, `policy` and `extra`'s other inputs. */
 function simulation(observer: RunObserver, extra: Partial<RunInput> = {}, policy = 'fifo+first-fit'): Simulation {
