@@ -287,8 +287,26 @@ export class Cluster {
     const n = this.speed.length;
     const order: FreeOrder = { dim, lowSlotsFirstFromTop, keys: new SortedKeys(this.dims, ORDER_CHUNK, lowSlotsFirstFromTop ? keyPositionFromTop : keyPosition), keyOf: new Float64Array(n).fill(-1), changed: new Int32Array(n), changedCount: 0, marked: new Uint8Array(n), buckets: this.newBuckets(n) };
     this.orders.push(order);
-    for (let m = 0; m < this.slots; m++) this.mark(order, m);
+    this.fillOrder(order);
     return order;
+  }
+
+  /**
+   * Puts every machine of an empty `order` in it: straight into its buckets while they take every
+   * quantity (settleBuckets, compiled early on this fill alone, used to deoptimise again and again as
+   * a run's first changes came), else marked for {@link settled} to key, as settleBuckets' own
+   * fallback does.
+   */
+  private fillOrder(order: FreeOrder): void {
+    const buckets = order.buckets;
+    if (buckets !== null) {
+      const { dims, free, up } = this;
+      let m = 0;
+      while (m < this.slots && (up[m] !== 1 || buckets.add(m, free[m * dims + order.dim] as number, free, m * dims))) m++;
+      if (m === this.slots) return;
+      order.buckets = null;
+    }
+    for (let m = 0; m < this.slots; m++) this.mark(order, m);
   }
 
   /** `order`, brought up to date with every machine change since it was last read: read it through this. */
@@ -397,9 +415,9 @@ export class Cluster {
       order.changed = ensureLength(order.changed, n);
       order.marked = ensureLength(order.marked, n);
       if (order.buckets !== null) {
-        // bitsets sized for the old slots: new ones, filled again at the next read
+        // bitsets sized for the old slots: new ones, filled again
         order.buckets = this.newBuckets(n);
-        for (let m = 0; m < this.slots; m++) this.mark(order, m);
+        this.fillOrder(order);
       }
     }
     this.tree.grow(n);
