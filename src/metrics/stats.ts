@@ -176,8 +176,8 @@ let warmedUp = false;
  * returns true when it did so, false on later calls in the same thread (which return at once). A
  * run's percentiles are selected once, at its end, over up to a million values: cold, that
  * selection ran tens of milliseconds slower, while the simulation waited for it. The thread
- * writing tasks.arrow calls this when it first has nothing to do. It changes no figure: selection
- * is a pure function of the values.
+ * writing tasks.arrow calls this when it first has nothing to do once past a run's start (see
+ * task-rows.ts). It changes no figure: selection is a pure function of the values.
  */
 export function warmUpQuantiles(): boolean {
   if (warmedUp) return false;

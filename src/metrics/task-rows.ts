@@ -41,6 +41,13 @@ export const RING_BYTES = 4 << 20;
 const FIRST_RING_BYTES = 512 << 10;
 /** The producer publishes its head every this many records (a power of two), and before it waits. */
 export const PUBLISH_EVERY = 1024;
+/**
+ * Records the helper thread writes before it uses an idle moment to warm the end-of-run selection
+ * up (see warmUpQuantiles). Sooner, that work (some 50 ms of CPU with its compiles) fell in a
+ * run's first second, when the simulation's own code is being compiled and the two cores are
+ * oversubscribed; by this many records (about 130 k tasks) that is over, and the helper idles often.
+ */
+const WARM_UP_AFTER = 1 << 18;
 /** How long the producer waits for the helper thread without any progress before it gives up. */
 const STALL_MS = 60_000;
 
@@ -795,12 +802,14 @@ export function consumeTaskRows(job: TaskRowJob): void {
   try {
     writer = new TaskRowWriter(job.path, job.specs, job.dims, job.memoryLimit);
     let tail = Atomics.load(control, TAIL);
+    let written = 0;
     for (;;) {
       const head = Atomics.load(control, HEAD);
       if (head !== tail) {
         // in slices, so a producer waiting for room goes on early
         const to = ((head - tail) | 0) > 1024 ? (tail + 1024) | 0 : head;
         writer.drain(ring, tail, to);
+        written += (to - tail) | 0;
         tail = to;
         Atomics.store(control, TAIL, tail);
         if (Atomics.load(control, PRODUCER_WAITING) === 1) Atomics.notify(control, TAIL);
@@ -819,8 +828,8 @@ export function consumeTaskRows(job: TaskRowJob): void {
         finishAs(control, DONE);
         return;
       }
-      // nothing to write yet: a moment to compile the end-of-run selection before it is needed
-      if (warmUpQuantiles()) continue;
+      // nothing to write yet: once past the run's start, a moment to compile the end-of-run selection before it is needed
+      if (written >= WARM_UP_AFTER && warmUpQuantiles()) continue;
       Atomics.store(control, CONSUMER_WAITING, 1);
       const signal = Atomics.load(control, SIGNAL);
       if (Atomics.load(control, HEAD) === tail && Atomics.load(control, STATE) === RUNNING) Atomics.wait(control, SIGNAL, signal);
