@@ -294,8 +294,7 @@ export class Cluster {
   /**
    * Puts every machine of an empty `order` in it: straight into its buckets while they take every
    * quantity (settleBuckets, compiled early on this fill alone, used to deoptimise again and again as
-   * a run's first changes came), else marked for {@link settled} to key, as settleBuckets' own
-   * fallback does.
+   * a run's first changes came), else into sorted keys (see {@link dropBuckets}).
    */
   private fillOrder(order: FreeOrder): void {
     const buckets = order.buckets;
@@ -304,8 +303,16 @@ export class Cluster {
       let m = 0;
       while (m < this.slots && (up[m] !== 1 || buckets.add(m, free[m * dims + order.dim] as number, free, m * dims))) m++;
       if (m === this.slots) return;
-      order.buckets = null;
     }
+    this.dropBuckets(order);
+  }
+
+  /** `order` goes on in sorted keys, without buckets: every machine is marked for {@link settled} to key from scratch, each listed once. */
+  private dropBuckets(order: FreeOrder): void {
+    order.buckets = null;
+    const { changed, marked } = order;
+    for (let k = 0; k < order.changedCount; k++) marked[changed[k] as number] = 0;
+    order.changedCount = 0;
     for (let m = 0; m < this.slots; m++) this.mark(order, m);
   }
 
@@ -351,11 +358,7 @@ export class Cluster {
         } else {
           buckets.remove(m);
           if (!buckets.add(m, q, this.free, m * dims)) {
-            // every machine is keyed from scratch, each listed once
-            order.buckets = null;
-            for (let k = 0; k < order.changedCount; k++) marked[changed[k] as number] = 0;
-            order.changedCount = 0;
-            for (let k = 0; k < this.slots; k++) this.mark(order, k);
+            this.dropBuckets(order);
             return false;
           }
         }
