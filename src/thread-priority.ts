@@ -26,9 +26,10 @@ export function threadId(): number | null {
 /**
  * Lowers the calling thread's scheduling priority by {@link BACKGROUND_NICE} (to at most nice 19),
  * and that thread's alone: on Linux a thread id given to setpriority names one thread. Refuses on
- * a process's main thread, whose id is the process's and would lower all of its threads, and
- * wherever threads cannot be told apart. Returns the thread's new nice value, or null if it was
- * left as it was. Only the share of the CPU changes, never what the thread computes.
+ * a process's main thread, which runs the simulation (and whose id is the process's: where the
+ * priority is per process, as POSIX has it, every thread would be lowered), and wherever threads
+ * cannot be told apart. Returns the thread's new nice value, or null if it was left as it was.
+ * Only the share of the CPU changes, never what the thread computes.
  */
 export function lowerThreadPriority(): number | null {
   const tid = threadId();

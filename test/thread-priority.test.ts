@@ -31,7 +31,7 @@ function otherThreadsNice(): number[] {
 // The per-thread priority exists only on Linux (the platform CI and the benchmarks run on); elsewhere
 // lowerThreadPriority leaves every thread as it is, which the last test checks on any platform.
 describe.skipIf(process.platform !== 'linux')('lowering a thread priority on Linux', () => {
-  it('knows the main thread by the process id, and refuses to lower it (that would lower every thread)', () => {
+  it('knows the main thread by the process id, and refuses to lower it (it runs the simulation)', () => {
     expect(threadId()).toBe(process.pid);
     const before = getPriority();
     expect(lowerThreadPriority()).toBeNull();
