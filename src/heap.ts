@@ -21,10 +21,11 @@ export const WORKER_YOUNG_GENERATION_MIB = 3 * SEMI_SPACE_MIB;
  * The glibc tunable clustersim's executable and npm scripts set (`GLIBC_TUNABLES`): malloc asks the
  * kernel for transparent huge pages (`madvise`) for the memory it maps, which holds the large typed
  * arrays (the machines' struct of arrays, the event queue, the ring of tasks.arrow rows). A run
- * reads those at random, a TLB miss per read with 4 KiB pages, and on a virtual machine each miss
- * walks two levels of page tables. On the project's machine the 1 M-task best-fit run took about
- * 0.95 of the time with it (24 alternating pairs, faster in 17), most of it in the run's first
- * second, where it also takes fewer page faults. glibc reads it when a process starts, so it is
+ * reads those at random, and with 4 KiB pages most such reads miss the TLB; on a virtual machine a
+ * miss walks both the guest's and the host's page tables. On the project's machine the 1 M-task
+ * best-fit run took 0.95–0.96 of the time with it (24 alternating pairs, faster in 17), the most in
+ * the run's first second, which also takes fewer page faults with it (main thread 26 k → 17 k when
+ * first tried, at stop 26). glibc reads it when a process starts, so it is
  * set on the command line (the shebang of `src/cli/bin.ts`, the `start` and `bench` scripts; a
  * test checks); other C libraries ignore it, and so does a kernel whose transparent huge pages
  * are off. It replaces any GLIBC_TUNABLES of the caller's environment for that process.
