@@ -8,8 +8,8 @@ import { MALLOC_TUNABLES, SEMI_SPACE_MIB, WORKER_YOUNG_GENERATION_MIB } from '..
 const root = new URL('../../', import.meta.url);
 const flag = `--max-semi-space-size=${SEMI_SPACE_MIB}`;
 
-describe('the V8 semi-space setting', () => {
-  it('is passed by the clustersim shebang and by the start and bench scripts', () => {
+describe('the V8 semi-space setting and the glibc tunable', () => {
+  it('are passed by the clustersim shebang and by the start and bench scripts', () => {
     const shebang = readFileSync(new URL('src/cli/bin.ts', root), 'utf8').split('\n')[0];
     expect(shebang).toBe(`#!/usr/bin/env -S GLIBC_TUNABLES=${MALLOC_TUNABLES} node ${flag}`);
     const scripts = (JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { scripts: Record<string, string> }).scripts;
