@@ -4,6 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { MemoryProbe } from './probe.js';
+import { quantile } from '../src/metrics/stats.js';
 import { BOUNDED_OLD_SPACE_MIB, scenarios, type Measurement } from './scenarios.js';
 import { TRACE_TARGETS } from './traces.js';
 
@@ -31,6 +33,8 @@ interface Result {
   measurement: Measurement;
   /** Wall seconds of every run, ascending. */
   walls: number[];
+  /** The memory probe (ns per load, see MemoryProbe) taken just before each run, in the order of `walls`. */
+  probes: number[];
 }
 
 interface Args {
@@ -86,27 +90,30 @@ function runAll(args: Args): void {
   };
   process.stdout.write(`clustersim bench${args.quick ? ' (quick)' : ''}: node ${machine.node}, ${machine.cpus} CPUs (${machine.cpu_model}), ${machine.memory_gib} GiB\n`);
   const results: Result[] = [];
+  // in this process, so that its memory is not in the runs' peak RSS
+  const probe = new MemoryProbe();
   for (const scenario of selected) {
-    const runs: Measurement[] = [];
+    const runs: { measurement: Measurement; probe: number }[] = [];
     for (let k = 1; k <= args.repeat; k++) {
       process.stderr.write(`running ${scenario.name} (${scenario.size})${args.repeat > 1 ? ` ${k}/${args.repeat}` : ''}...\n`);
+      const probeNs = probe.measure();
       const child = spawnSync(process.execPath, [...process.execArgv, ...(scenario.nodeFlags ?? []), fileURLToPath(import.meta.url), '--scenario', scenario.name, ...(args.quick ? ['--quick'] : [])], {
         stdio: ['ignore', 'pipe', 'inherit'],
         encoding: 'utf8',
       });
       const last = child.stdout.trim().split('\n').pop() ?? '';
       if (child.status !== 0 || last === '') throw new Error(`Scenario ${scenario.name} failed (exit ${child.status ?? child.signal})`);
-      runs.push(JSON.parse(last) as Measurement);
+      runs.push({ measurement: JSON.parse(last) as Measurement, probe: probeNs });
     }
     // repeats are also a determinism check: the same scenario must write the same bytes every time
-    const hashes = new Set(runs.map((m) => m.workload?.['outputs_sha256']));
+    const hashes = new Set(runs.map((r) => r.measurement.workload?.['outputs_sha256']));
     if (hashes.size > 1) throw new Error(`Scenario ${scenario.name} wrote different outputs in its ${args.repeat} runs: ${[...hashes].join(', ')}`);
-    runs.sort((a, b) => a.wallSeconds - b.wallSeconds);
-    const measurement = runs[(runs.length - 1) >> 1] as Measurement;
+    runs.sort((a, b) => a.measurement.wallSeconds - b.measurement.wallSeconds);
+    const measurement = (runs[(runs.length - 1) >> 1] as (typeof runs)[number]).measurement;
     // targets are for the full sizes; a quick run only checks that everything works
     const target = TARGETS[scenario.name];
     const met = args.quick || target === undefined ? null : target.met(measurement);
-    results.push({ scenario: scenario.name, size: scenario.size, target: target?.text ?? '', met, measurement, walls: runs.map((m) => m.wallSeconds) });
+    results.push({ scenario: scenario.name, size: scenario.size, target: target?.text ?? '', met, measurement, walls: runs.map((r) => r.measurement.wallSeconds), probes: runs.map((r) => r.probe) });
   }
   process.stdout.write(`\n${table(results)}\n`);
   for (const r of results) {
@@ -137,14 +144,14 @@ function runAll(args: Args): void {
 }
 
 function table(results: readonly Result[]): string {
-  const header = ['scenario', 'size', 'wall s', 'wall range s', 'tasks/s', 'events/s', 'peak RSS MiB', 'target', 'result'];
+  const header = ['scenario', 'size', 'wall s', 'wall range s', 'tasks/s', 'events/s', 'peak RSS MiB', 'probe ns', 'target', 'result'];
   const rows = results.map((r) => {
     const m = r.measurement;
     const range = r.walls.length > 1 ? `${(r.walls[0] as number).toFixed(2)}–${(r.walls[r.walls.length - 1] as number).toFixed(2)}` : '—';
-    return [r.scenario, r.size, m.wallSeconds.toFixed(2), range, m.tasksPerSecond === undefined ? '—' : grouped(m.tasksPerSecond), grouped(m.eventsPerSecond), mib(m.peakRssKiB), r.target, r.met === null ? '—' : r.met ? 'ok' : 'MISSED'];
+    return [r.scenario, r.size, m.wallSeconds.toFixed(2), range, m.tasksPerSecond === undefined ? '—' : grouped(m.tasksPerSecond), grouped(m.eventsPerSecond), mib(m.peakRssKiB), (quantile(Float64Array.from(r.probes).sort(), 0.5) as number).toFixed(0), r.target, r.met === null ? '—' : r.met ? 'ok' : 'MISSED'];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
-  const numeric = new Set([2, 3, 4, 5, 6]);
+  const numeric = new Set([2, 3, 4, 5, 6, 7]);
   const line = (cells: string[]) => cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i] as number) : c.padEnd(widths[i] as number))).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
