@@ -1,4 +1,4 @@
-// The benchmark runner: each scenario in a fresh child process (so peak RSS is its own), a table, JSON.
+// The benchmark runner: each scenario in a fresh child process (so peak RSS is its own), after a memory probe in this one; a table, JSON.
 // Usage: npm run bench [-- --quick] [--only engine,e2e-best-fit] [--repeat 3] [--json results.json]
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
