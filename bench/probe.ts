@@ -1,5 +1,6 @@
 // The machine's memory latency at one moment: the benchmark runner takes it before each run, so that
 // a run slowed by a slow machine (this project's is a shared virtual machine) can be told apart.
+import { xorshift32 } from '../src/xorshift.js';
 
 /** Bytes the probe's cycle spans: well past the caches, so that nearly every load goes to memory. */
 export const PROBE_BYTES = 32 << 20;
@@ -22,12 +23,10 @@ export class MemoryProbe {
     if (!(n >= 2)) throw new RangeError(`A memory probe needs at least 8 bytes, got ${bytes}`);
     const next = new Int32Array(n);
     for (let i = 0; i < n; i++) next[i] = i;
-    // xorshift32; Sattolo: swapping each slot with one strictly before it leaves a single cycle
+    // Sattolo: swapping each slot with one strictly before it leaves a single cycle
     let state = 0x2545f491;
     for (let i = n - 1; i > 0; i--) {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
+      state = xorshift32(state);
       const j = (state >>> 0) % i;
       const t = next[i] as number;
       next[i] = next[j] as number;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { resolvePolicy } from '../policies/index.js';
 import { Engine } from '../src/engine/engine.js';
 import { secondsToMicros } from '../src/engine/time.js';
+import { xorshift32 } from '../src/xorshift.js';
 import { PendingDir } from '../src/experiment/run-dir.js';
 import { runGroups, Simulation } from '../src/experiment/simulation.js';
 import { RunRecorder } from '../src/metrics/recorder.js';
@@ -86,9 +87,7 @@ function engineScenario(name: string, events: number, pending: number): Scenario
       const delays = new Float64Array(1 << 16);
       let state = 0x9e3779b9;
       for (let i = 0; i < delays.length; i++) {
-        state ^= state << 13;
-        state ^= state >>> 17;
-        state ^= state << 5;
+        state = xorshift32(state);
         delays[i] = (state >>> 12) + 1;
       }
       const mask = delays.length - 1;

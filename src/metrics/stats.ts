@@ -1,6 +1,7 @@
 // Summary statistics with written definitions: means, percentiles (numpy's "linear"), Jain's index.
 import { quantilesStreamed, select, type BlockSource } from './selection.js';
 import { SpillFile } from './spill.js';
+import { xorshift32 } from '../xorshift.js';
 
 /** Values a sample list keeps in memory before it moves them to its scratch file (8 MiB). */
 export const SAMPLES_IN_MEMORY = 1 << 20;
@@ -186,10 +187,8 @@ export function warmUpQuantiles(): boolean {
   let state = 0x2545f491;
   for (let round = 0; round < 64; round++) {
     for (let i = 0; i < values.length; i++) {
-      // xorshift32: waits-like values with many ties
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
+      // waits-like values with many ties
+      state = xorshift32(state);
       values[i] = (state >>> 20) / 16;
     }
     quantilesInPlace(values, 0, values.length, [0.5, 0.95, 0.99]);

@@ -38,10 +38,11 @@ function thpMode(): string | null {
   if (!existsSync(path)) return null;
   return /\[(\w+)\]/.exec(readFileSync(path, 'utf8'))?.[1] ?? null;
 }
+const thp = thpMode();
 
 // Huge pages come only from a Linux kernel whose transparent huge pages are not off (CI's and the
 // benchmark machine's are `madvise`); elsewhere the tunable is ignored and there is nothing to see.
-describe.skipIf(thpMode() === null || thpMode() === 'never')('the glibc huge-page setting', () => {
+describe.skipIf(thp === null || thp === 'never')('the glibc huge-page setting', () => {
   /** AnonHugePages (KiB) of a fresh Node process holding a 32 MiB typed array, with `env` added to its environment. */
   function hugeKiB(env: Record<string, string>): number {
     const code = `const a = new Int32Array(1 << 23); a.fill(1); const m = /AnonHugePages:\\s+(\\d+)/.exec(require('fs').readFileSync('/proc/self/smaps_rollup', 'utf8')); console.log(m ? m[1] : 'none');`;
@@ -52,6 +53,6 @@ describe.skipIf(thpMode() === null || thpMode() === 'never')('the glibc huge-pag
 
   it('backs malloc\'s large arrays with huge pages, which they lack without it (in madvise mode)', () => {
     expect(hugeKiB({ GLIBC_TUNABLES: MALLOC_TUNABLES })).toBeGreaterThanOrEqual(16 * 1024);
-    if (thpMode() === 'madvise') expect(hugeKiB({})).toBe(0);
+    if (thp === 'madvise') expect(hugeKiB({})).toBe(0);
   });
 });
